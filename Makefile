@@ -1,0 +1,27 @@
+# The two quickstart commands are `make up` and `make test`; everything else is a helper.
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: up test install lint bench readme-schema
+
+$(BIN)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+## The main job: start the local Neo4j, fetch and load the data, serve the API.
+up: install
+	$(BIN)/pgxkg up
+
+## The tests, against a real Neo4j the test session starts (or NEO4J_URI).
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+readme-schema: install
+	$(BIN)/python scripts/update_readme_schema.py

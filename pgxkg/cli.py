@@ -1,0 +1,149 @@
+"""`pgxkg ...` verbs, each thin over the modules that do the work."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from pgxkg.errors import PgxkgError
+from pgxkg.settings import Settings
+
+app = typer.Typer(help="pgxkg: a pharmacogenomic knowledge graph on Neo4j.", no_args_is_help=True)
+neo4j_app = typer.Typer(help="The local embedded Neo4j server.", no_args_is_help=True)
+schema_app = typer.Typer(help="Constraints and indexes, declared once.", no_args_is_help=True)
+app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(schema_app, name="schema")
+
+err = Console(stderr=True)
+out = Console()
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Print a PgxkgError as one clear message on stderr and exit 1, no traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except PgxkgError as error:
+            err.print(f"[bold red]error:[/] {error.message}", highlight=False)
+            if error.hint:
+                err.print(f"[yellow]hint:[/] {error.hint}", highlight=False)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+@neo4j_app.command("start")
+@reports_errors
+def neo4j_start() -> None:
+    """Start the embedded Neo4j (no-op if it is running); returns once Bolt answers."""
+    from pgxkg.graph import embedded
+
+    settings = Settings.from_env()
+    if not settings.embedded:
+        err.print(f"NEO4J_URI is set: using the server at {settings.uri}; nothing to start.")
+        return
+    with err.status("Starting Neo4j (the first start downloads it from Maven Central)..."):
+        state, started = embedded.start(settings)
+    verb = "started" if started else "already running"
+    err.print(f"Neo4j {state.version} {verb}: pid {state.pid}")
+    out.print(state.uri, highlight=False)
+
+
+@neo4j_app.command("stop")
+@reports_errors
+def neo4j_stop() -> None:
+    """Stop the embedded Neo4j cleanly."""
+    from pgxkg.graph import embedded
+
+    settings = Settings.from_env()
+    if not settings.embedded:
+        err.print(f"NEO4J_URI is set: the server at {settings.uri} is not ours to stop.")
+        return
+    state = embedded.stop(settings)
+    err.print(f"Neo4j stopped (pid {state.pid})." if state else "Neo4j was not running.")
+
+
+@neo4j_app.command("status")
+@reports_errors
+def neo4j_status(
+    as_json: bool = typer.Option(False, "--json", help="Print the status as JSON."),
+) -> None:
+    """Version, pid, URI and data directory; exit 3 when not running."""
+    from pgxkg.graph import embedded
+    from pgxkg.graph.connection import Graph
+
+    settings = Settings.from_env()
+    status: dict[str, Any] = {"uri": settings.effective_uri, "embedded": settings.embedded}
+    if settings.embedded:
+        state = embedded.running_state(settings)
+        status.update(running=state is not None, data_dir=str(settings.embedded_dir / "dbms"))
+        if state:
+            status.update(pid=state.pid, version=state.version, log=state.log)
+    else:
+        with Graph.connect(settings) as graph:
+            row = graph.read("CALL dbms.components() YIELD versions, edition RETURN *")[0]
+        status.update(running=True, version=row["versions"][0], edition=row["edition"])
+    if as_json:
+        print(json.dumps(status, indent=2))
+    else:
+        for key, value in status.items():
+            out.print(f"{key:>9}: {value}", highlight=False)
+    if not status["running"]:
+        raise typer.Exit(3)
+
+
+@schema_app.command("apply")
+@reports_errors
+def schema_apply() -> None:
+    """Create the declared constraints and indexes (idempotent)."""
+    from pgxkg.graph.connection import Graph
+    from pgxkg.graph.schema_ops import apply_schema
+
+    with Graph.connect() as graph:
+        counts = apply_schema(graph)
+    err.print(
+        f"Schema applied: {counts['uniqueness_constraints']} uniqueness constraints, "
+        f"{counts['indexes']} indexes."
+    )
+
+
+@schema_app.command("show")
+def schema_show(
+    markdown: bool = typer.Option(False, "--markdown", help="The README section (Mermaid + tables)."),
+) -> None:
+    """Print the declared schema."""
+    from pgxkg.graph.schema_ops import render_markdown, render_text
+
+    print(render_markdown() if markdown else render_text())
+
+
+@app.command("up")
+@reports_errors
+def up(
+    host: str = typer.Option("127.0.0.1", help="Address the API binds to."),
+    port: int = typer.Option(8000, help="Port the API listens on."),
+) -> None:
+    """The main job: start the local Neo4j (unless NEO4J_URI), apply the schema."""
+    del host, port  # the API arrives with the API issue
+    neo4j_start()
+    schema_apply()
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Neo4j: connection, schema declaration, and the embedded local server."""

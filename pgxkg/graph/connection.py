@@ -1,0 +1,138 @@
+"""Open a Neo4j driver from Settings and turn driver failures into clear errors."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+
+from pgxkg.errors import GraphUnavailable
+from pgxkg.settings import Settings
+
+T = TypeVar("T")
+UNREACHABLE = (ServiceUnavailable, SessionExpired, ConnectionError, OSError)
+
+
+def _unreachable(settings: Settings, cause: Exception) -> GraphUnavailable:
+    hint = (
+        "start the local server with `pgxkg neo4j start`"
+        if settings.embedded
+        else "check that the server at NEO4J_URI is up and reachable"
+    )
+    return GraphUnavailable(f"Neo4j at {settings.effective_uri} is not reachable ({cause}).", hint)
+
+
+def _refused(settings: Settings, cause: Exception) -> GraphUnavailable:
+    return GraphUnavailable(
+        f"Neo4j at {settings.effective_uri} refused the credentials of user "
+        f"{settings.user!r} ({getattr(cause, 'message', None) or cause}).",
+        "set NEO4J_USER / NEO4J_PASSWORD to the server's credentials",
+    )
+
+
+def open_driver(settings: Settings, verify: bool = True) -> Driver:
+    """A driver for the configured server; verifies connectivity unless told not to."""
+    driver = GraphDatabase.driver(
+        settings.effective_uri,
+        auth=(settings.user, settings.effective_password()),
+        connection_timeout=5.0,
+        connection_acquisition_timeout=10.0,
+        max_transaction_retry_time=10.0,
+        max_connection_pool_size=50,
+    )
+    if verify:
+        try:
+            driver.verify_connectivity()
+        except Exception as error:
+            driver.close()
+            raise translate(settings, error) from error
+    return driver
+
+
+def translate(settings: Settings, error: Exception) -> Exception:
+    """Map a driver exception to a GraphUnavailable where it means the server is out of reach."""
+    if isinstance(error, AuthError):
+        return _refused(settings, error)
+    if isinstance(error, UNREACHABLE):
+        return _unreachable(settings, error)
+    return error
+
+
+class Graph:
+    """A driver plus the database name: the one object query code talks to."""
+
+    def __init__(self, settings: Settings, driver: Driver | None = None) -> None:
+        self.settings = settings
+        self.driver = driver or open_driver(settings)
+
+    @classmethod
+    def connect(cls, settings: Settings | None = None) -> Graph:
+        return cls(settings or Settings.from_env())
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> Graph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except (AuthError, *UNREACHABLE) as error:
+            raise translate(self.settings, error) from error
+
+    def read(self, query: str, timeout: float | None = None, **params: Any) -> list[dict]:
+        """Run a read query (routed to readers, read access mode) and return plain rows."""
+        return self._run(query, params, neo4j.READ_ACCESS, timeout)
+
+    def write(self, query: str, timeout: float | None = None, **params: Any) -> list[dict]:
+        """Run one write query in its own retried transaction."""
+        return self._run(query, params, neo4j.WRITE_ACCESS, timeout)
+
+    def _run(self, query: str, params: dict, mode: str, timeout: float | None) -> list[dict]:
+        with self._translated():
+            records, _, _ = self.driver.execute_query(
+                neo4j.Query(query, timeout=timeout),
+                parameters_=params,
+                database_=self.settings.database,
+                routing_=neo4j.RoutingControl.READ
+                if mode == neo4j.READ_ACCESS
+                else neo4j.RoutingControl.WRITE,
+            )
+        return [record.data() for record in records]
+
+    def run_implicit(self, query: str, **params: Any) -> None:
+        """Run an auto-commit query (needed for CALL { ... } IN TRANSACTIONS)."""
+        with self._translated(), self.driver.session(database=self.settings.database) as session:
+            session.run(query, params).consume()
+
+    def write_transaction(self, work: Callable[[ManagedTransaction], T]) -> T:
+        """Run ``work`` in one retried write transaction: all of it lands or none."""
+        with self._translated(), self.driver.session(database=self.settings.database) as session:
+            return session.execute_write(work)
+
+    def read_transaction(self, work: Callable[[ManagedTransaction], T]) -> T:
+        with self._translated(), self.driver.session(database=self.settings.database) as session:
+            return session.execute_read(work)
+
+
+def wait_until_available(settings: Settings, timeout: float = 60.0) -> None:
+    """Block until the server answers, re-raising the last error after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            open_driver(settings).close()
+            return
+        except GraphUnavailable:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.5)

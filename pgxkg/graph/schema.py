@@ -1,0 +1,138 @@
+"""The graph model, declared once.
+
+Constraints, indexes, `pgxkg schema show`, the README's schema section and the
+KGX export's Biolink categories are all derived from the declarations below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class NodeType:
+    label: str
+    key: str
+    description: str
+    biolink: str
+    example: str
+    indexes: tuple[str, ...] = ()
+    searchable: tuple[str, ...] = ()  # properties in the full-text index
+
+
+@dataclass(frozen=True)
+class RelType:
+    type: str
+    start: tuple[str, ...]
+    end: tuple[str, ...]
+    description: str
+    biolink: str
+    properties: tuple[str, ...] = field(default=())
+
+
+NODE_TYPES: tuple[NodeType, ...] = (
+    NodeType("Gene", "symbol", "A gene, keyed by its HGNC symbol.", "biolink:Gene", "CYP2C19",
+             indexes=("name",), searchable=("symbol", "name", "synonyms")),
+    NodeType("Variant", "id", "A sequence variant: rsID, else chr-pos-ref-alt on GRCh38.",
+             "biolink:SequenceVariant", "rs4244285",
+             indexes=("rsid", "grch38"), searchable=("id", "name")),
+    NodeType("Allele", "id", "A named haplotype (star allele or HLA allele) with its function.",
+             "biolink:Haplotype", "CYP2C19*2", indexes=("gene", "function")),
+    NodeType("Diplotype", "id", "Two alleles of one gene, order-free (sorted).",
+             "biolink:Genotype", "CYP2C19*2/*17", indexes=("gene",)),
+    NodeType("Phenotype", "id", "A gene-level phenotype: metabolizer status, function, or allele status.",
+             "biolink:PhenotypicQuality", "CYP2C19:Poor Metabolizer", indexes=("gene", "name")),
+    NodeType("Drug", "id", "A drug; one node per drug whatever a source calls it.",
+             "biolink:Drug", "clopidogrel",
+             indexes=("name", "rxnorm", "pharmgkb_id"), searchable=("name", "synonyms")),
+    NodeType("DrugClass", "code", "An ATC class (level 1-4 codes).", "biolink:DrugClass", "B01AC",
+             indexes=("name",)),
+    NodeType("Disease", "id", "A disease, keyed by OMIM/ORPHA/MeSH/PharmGKB id or a name id.",
+             "biolink:Disease", "OMIM:604370", indexes=("name",), searchable=("name", "synonyms")),
+    NodeType("PhenotypicFeature", "id", "An HPO term.", "biolink:PhenotypicFeature", "HP:0001250",
+             indexes=("name",)),
+    NodeType("Guideline", "id", "A published guideline (CPIC, DPWG, CPNDS, RNPGx...).",
+             "biolink:Guideline", "CPIC:clopidogrel-CYP2C19", indexes=("source",)),
+    NodeType("Recommendation", "id", "One guideline recommendation for one drug and phenotype set.",
+             "biolink:Recommendation", "CPIC:clopidogrel:CYP2C19=Poor Metabolizer",
+             indexes=("category", "source", "drug")),
+    NodeType("ClinicalAnnotation", "id", "A PharmGKB clinical annotation at genotype level, 1A..4.",
+             "biolink:Association", "PharmGKB:981755803:rs75527207:AA", indexes=("level", "gene")),
+    NodeType("Publication", "pmid", "A PubMed article.", "biolink:Publication", "24561393"),
+    NodeType("Source", "id", "A loaded source file: name, version, url, license, sha256.",
+             "biolink:InformationResource", "cpic-tables@pypgx-0.27.0"),
+)
+
+REL_TYPES: tuple[RelType, ...] = (
+    RelType("HAS_ALLELE", ("Gene", "Diplotype"), ("Allele",),
+            "A gene's named alleles; a diplotype's two alleles.", "biolink:has_part", ("count",)),
+    RelType("DEFINED_BY", ("Allele",), ("Variant",), "The variants that define an allele.",
+            "biolink:has_variant_part", ("alt", "core")),
+    RelType("IN_GENE", ("Variant",), ("Gene",), "The gene a variant lies in.",
+            "biolink:is_sequence_variant_of"),
+    RelType("HAS_PHENOTYPE", ("Diplotype",), ("Phenotype",), "Diplotype to phenotype (CPIC).",
+            "biolink:has_phenotype", ("activity_score",)),
+    RelType("OF_GENE", ("Phenotype", "Diplotype"), ("Gene",), "The gene a phenotype is about.",
+            "biolink:related_to"),
+    RelType("INTERACTS_WITH", ("Gene",), ("Drug",), "A gene-drug pair with its evidence levels.",
+            "biolink:interacts_with",
+            ("cpic_level", "cpic_status", "pharmgkb_level", "fda_label", "guideline_url")),
+    RelType("RECOMMENDS", ("Guideline",), ("Recommendation",), "A guideline's recommendations.",
+            "biolink:has_part"),
+    RelType("FOR_DRUG", ("Recommendation", "ClinicalAnnotation", "Guideline"), ("Drug",),
+            "The drug a recommendation, annotation or guideline is about.", "biolink:related_to"),
+    RelType("WHEN", ("Recommendation",), ("Phenotype", "Allele"),
+            "The phenotype (or allele status) a recommendation applies to; one per gene.",
+            "biolink:has_condition", ("gene",)),
+    RelType("SUGGESTS", ("Recommendation",), ("Drug",),
+            "An alternative drug the recommendation text names.", "biolink:related_to"),
+    RelType("ABOUT", ("ClinicalAnnotation",), ("Variant", "Allele", "Gene"),
+            "The variant, allele or gene an annotation is about.", "biolink:related_to"),
+    RelType("FOR_DISEASE", ("ClinicalAnnotation",), ("Disease",),
+            "The disease or condition an annotation is about.", "biolink:related_to"),
+    RelType("CITES", ("ClinicalAnnotation", "Guideline", "Recommendation"), ("Publication",),
+            "Supporting publications.", "biolink:publications"),
+    RelType("ASSOCIATED_WITH", ("Gene",), ("Disease",), "Gene-disease link (HPO).",
+            "biolink:gene_associated_with_condition"),
+    RelType("HAS_FEATURE", ("Disease",), ("PhenotypicFeature",),
+            "A disease's clinical features (HPO annotations).", "biolink:has_phenotype",
+            ("frequency",)),
+    RelType("IS_A", ("PhenotypicFeature", "DrugClass"), ("PhenotypicFeature", "DrugClass"),
+            "Ontology parent.", "biolink:subclass_of"),
+    RelType("IN_CLASS", ("Drug",), ("DrugClass",), "A drug's ATC classes.",
+            "biolink:member_of"),
+)
+
+NODES_BY_LABEL = {node.label: node for node in NODE_TYPES}
+RELS_BY_TYPE = {rel.type: rel for rel in REL_TYPES}
+FULLTEXT_INDEX = "entity_search"
+# Every node and relationship carries these.
+PROVENANCE_PROPERTY = "sources"
+
+
+def key_of(label: str) -> str:
+    return NODES_BY_LABEL[label].key
+
+
+def constraint_statements() -> list[str]:
+    return [
+        f"CREATE CONSTRAINT {n.label.lower()}_{n.key} IF NOT EXISTS "
+        f"FOR (n:{n.label}) REQUIRE n.{n.key} IS UNIQUE"
+        for n in NODE_TYPES
+    ]
+
+
+def index_statements() -> list[str]:
+    statements = [
+        f"CREATE INDEX {n.label.lower()}_{prop} IF NOT EXISTS FOR (n:{n.label}) ON (n.{prop})"
+        for n in NODE_TYPES
+        for prop in n.indexes
+    ]
+    searchable = [n for n in NODE_TYPES if n.searchable]
+    labels = "|".join(n.label for n in searchable)
+    props = sorted({p for n in searchable for p in n.searchable})
+    statements.append(
+        f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{labels}) "
+        f"ON EACH [{', '.join('n.' + p for p in props)}]"
+    )
+    return statements

@@ -1,0 +1,62 @@
+"""Apply the declared schema to Neo4j and render it as text for people."""
+
+from __future__ import annotations
+
+from pgxkg.graph.connection import Graph
+from pgxkg.graph.schema import NODE_TYPES, REL_TYPES, constraint_statements, index_statements
+
+
+def apply_schema(graph: Graph) -> dict[str, int]:
+    """Create every constraint and index if missing, then wait for them to come online."""
+    statements = constraint_statements() + index_statements()
+    for statement in statements:
+        graph.write(statement)
+    graph.write("CALL db.awaitIndexes(300)")
+    return current_schema_counts(graph)
+
+
+def current_schema_counts(graph: Graph) -> dict[str, int]:
+    uniqueness = graph.read(
+        "SHOW CONSTRAINTS YIELD type WHERE type = 'UNIQUENESS' RETURN count(*) AS n"
+    )[0]["n"]
+    indexes = graph.read("SHOW INDEXES YIELD type WHERE type <> 'LOOKUP' RETURN count(*) AS n")[0]["n"]
+    return {"uniqueness_constraints": uniqueness, "indexes": indexes}
+
+
+def render_markdown() -> str:
+    """The README's schema section: a Mermaid diagram plus node and relationship tables."""
+    lines = ["```mermaid", "graph LR"]
+    for rel in REL_TYPES:
+        for start in rel.start:
+            for end in rel.end:
+                lines.append(f"  {start} -->|{rel.type}| {end}")
+    lines += ["```", "", "| label | key | Biolink | example | indexed | description |",
+              "|---|---|---|---|---|---|"]
+    for node in NODE_TYPES:
+        indexed = ", ".join(node.indexes + tuple(f"{p} (full-text)" for p in node.searchable))
+        lines.append(
+            f"| {node.label} | `{node.key}` | {node.biolink} | `{node.example}` | {indexed} | "
+            f"{node.description} |"
+        )
+    lines += ["", "| relationship | from | to | Biolink | properties | description |",
+              "|---|---|---|---|---|---|"]
+    for rel in REL_TYPES:
+        lines.append(
+            f"| {rel.type} | {', '.join(rel.start)} | {', '.join(rel.end)} | {rel.biolink} | "
+            f"{', '.join(rel.properties)} | {rel.description} |"
+        )
+    lines += ["", "Every node and relationship carries `sources`: the ids of the `Source` "
+              "nodes it came from."]
+    return "\n".join(lines)
+
+
+def render_text() -> str:
+    out = []
+    for node in NODE_TYPES:
+        out.append(f"(:{node.label} {{{node.key}}})  {node.description}")
+    out.append("")
+    for rel in REL_TYPES:
+        out.append(f"({'|'.join(rel.start)})-[:{rel.type}]->({'|'.join(rel.end)})  {rel.description}")
+    out.append("")
+    out += constraint_statements() + index_statements()
+    return "\n".join(out)

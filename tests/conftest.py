@@ -1,0 +1,77 @@
+"""One real Neo4j per test session: the embedded server, or NEO4J_URI if set.
+
+Tests that need an empty database ask for ``empty_graph``; tests that need the
+real loaded data ask for ``loaded_graph``. Collection is ordered so all
+empty-database tests run first and the real build happens once.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pgxkg.graph import embedded
+from pgxkg.graph.connection import Graph
+from pgxkg.graph.schema_ops import apply_schema
+from pgxkg.settings import Settings
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Empty-database tests first, loaded-graph tests last, so the build runs once."""
+
+    def rank(item: pytest.Item) -> int:
+        names = getattr(item, "fixturenames", ())
+        if "empty_graph" in names:
+            return 0
+        if "loaded_graph" in names:
+            return 2
+        return 1
+
+    items.sort(key=rank)
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    if os.environ.get("NEO4J_URI"):
+        yield Settings.from_env()
+        return
+    home = tmp_path_factory.mktemp("pgxkg-home")
+    os.environ["PGXKG_HOME"] = str(home)
+    os.environ["PGXKG_BOLT_PORT"] = str(free_port())
+    os.environ.pop("NEO4J_PASSWORD", None)
+    test_settings = Settings.from_env()
+    embedded.start(test_settings)
+    try:
+        yield test_settings
+    finally:
+        embedded.stop(test_settings)
+
+
+@pytest.fixture(scope="session")
+def graph(settings: Settings) -> Iterator[Graph]:
+    with Graph.connect(settings) as session_graph:
+        yield session_graph
+
+
+def wipe(graph: Graph) -> None:
+    graph.run_implicit("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+
+
+@pytest.fixture()
+def empty_graph(graph: Graph) -> Graph:
+    """The session database, emptied, with the schema applied."""
+    wipe(graph)
+    apply_schema(graph)
+    return graph
