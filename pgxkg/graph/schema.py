@@ -59,6 +59,8 @@ NODE_TYPES: tuple[NodeType, ...] = (
     NodeType("ClinicalAnnotation", "id", "A PharmGKB clinical annotation at genotype level, 1A..4.",
              "biolink:Association", "PharmGKB:981755803:rs75527207:AA", indexes=("level", "gene")),
     NodeType("Publication", "pmid", "A PubMed article.", "biolink:Publication", "24561393"),
+    NodeType("BuildLock", "id", "Held while a build writes, so two builds cannot interleave.",
+             "biolink:Activity", "build"),
     NodeType("Source", "id", "A loaded source file: name, version, url, license, sha256.",
              "biolink:InformationResource", "cpic-tables@pypgx-0.27.0"),
 )
@@ -81,9 +83,11 @@ REL_TYPES: tuple[RelType, ...] = (
             "biolink:has_part"),
     RelType("FOR_DRUG", ("Recommendation", "ClinicalAnnotation", "Guideline"), ("Drug",),
             "The drug a recommendation, annotation or guideline is about.", "biolink:related_to"),
-    RelType("WHEN", ("Recommendation",), ("Phenotype", "Allele"),
-            "The phenotype (or allele status) a recommendation applies to; one per gene.",
-            "biolink:has_condition", ("gene",)),
+    RelType("WHEN", ("Recommendation",), ("Phenotype", "Diplotype", "Allele", "Variant", "Gene"),
+            "A condition the recommendation applies to. `condition` is a canonical string "
+            "(see pgxkg.loaders.records.condition); the rule fires when, for every gene in "
+            "the recommendation's `genes`, one of its WHEN conditions holds for the patient.",
+            "biolink:has_condition", ("gene", "kind", "condition")),
     RelType("SUGGESTS", ("Recommendation",), ("Drug",),
             "An alternative drug the recommendation text names.", "biolink:related_to"),
     RelType("ABOUT", ("ClinicalAnnotation",), ("Variant", "Allele", "Gene"),
