@@ -125,16 +125,105 @@ def schema_show(
     print(render_markdown() if markdown else render_text())
 
 
+@app.command("fetch")
+@reports_errors
+def fetch_sources(
+    sources: list[str] = typer.Argument(None, help="Source names (default: all)."),
+    from_path: str = typer.Option(None, "--from", help="A downloaded archive or a folder of data files."),
+    force: bool = typer.Option(False, help="Download again even if the cache is valid."),
+) -> None:
+    """Download the pinned source files, verify their sha256, extract the data files."""
+    from pathlib import Path
+
+    from pgxkg.loaders import registry
+    from pgxkg.loaders.fetch import fetch
+
+    settings = Settings.from_env()
+    for adapter in registry.selected(sources):
+        with err.status(f"Fetching {adapter.source.id} ({adapter.source.filename})..."):
+            fetched = fetch(adapter.source, settings.cache, force=force,
+                            from_path=Path(from_path) if from_path else None)
+        err.print(f"{fetched.info.id}: {len(fetched.paths)} files, origin {fetched.entry.origin}, "
+                  f"sha256 {fetched.entry.sha256[:12] or '-'}")
+    err.print(f"Cache: {settings.cache / 'sources'} (manifest.json)")
+
+
+@app.command("build")
+@reports_errors
+def build_graph(
+    source: list[str] = typer.Option(None, "--source", help="Load only these sources."),
+    strict: bool = typer.Option(False, help="Stop at the first bad row (file and line)."),
+    quiet: bool = typer.Option(False, help="No progress bars."),
+) -> None:
+    """Fetch (from cache when valid), parse, validate, and load everything into Neo4j."""
+    from pgxkg.graph.connection import Graph
+    from pgxkg.loaders.build import build
+    from pgxkg.progress import counting_progress
+
+    settings = Settings.from_env()
+    with Graph.connect(settings) as graph, counting_progress(err, not quiet) as progress:
+        report = build(graph, settings, source or None, strict=strict, progress=progress)
+    _print_build_report(report)
+
+
+def _print_build_report(report: Any) -> None:
+    from rich.table import Table
+
+    table = Table(title="Loaded", show_edge=False)
+    table.add_column("type")
+    table.add_column("count", justify="right")
+    for label, count in sorted(report.written.nodes.items()):
+        table.add_row(f"(:{label})", f"{count:,}")
+    for rel, count in sorted(report.written.relationships.items()):
+        table.add_row(f"[:{rel}]", f"{count:,}")
+    err.print(table)
+    seconds = sum(report.seconds.values())
+    err.print(
+        f"{report.written.node_total:,} nodes and {report.written.relationship_total:,} relationships "
+        f"from {', '.join(report.sources)} in {seconds:.1f}s "
+        + ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
+    )
+    err.print(f"Diseases resolved to HPO ids: {report.resolved_diseases}; "
+              f"alternatives named in recommendation texts: {report.named_alternatives}")
+    if report.problems:
+        err.print(f"[yellow]{len(report.problems)} bad rows skipped:[/]")
+        for problem in report.problems[:50]:
+            err.print(f"  {problem.message}", highlight=False)
+        if len(report.problems) > 50:
+            err.print(f"  ... and {len(report.problems) - 50} more")
+
+
+@app.command("stats")
+@reports_errors
+def stats(
+    fmt: str = typer.Option("table", "--format", help="table or json"),
+) -> None:
+    """Nodes per label and relationships per type."""
+    from pgxkg.graph.connection import Graph
+    from pgxkg.loaders.build import graph_counts
+
+    with Graph.connect() as graph:
+        counts = graph_counts(graph)
+    if fmt == "json":
+        print(json.dumps(counts, indent=2))
+        return
+    for kind, values in counts.items():
+        out.print(f"[bold]{kind}[/]")
+        for name, count in values.items():
+            out.print(f"  {name:<22}{count:>10,}", highlight=False)
+
+
 @app.command("up")
 @reports_errors
 def up(
     host: str = typer.Option("127.0.0.1", help="Address the API binds to."),
     port: int = typer.Option(8000, help="Port the API listens on."),
 ) -> None:
-    """The main job: start the local Neo4j (unless NEO4J_URI), apply the schema."""
+    """The main job: start the local Neo4j (unless NEO4J_URI), fetch and load the data."""
     del host, port  # the API arrives with the API issue
     neo4j_start()
     schema_apply()
+    build_graph(source=None, strict=False, quiet=False)
 
 
 def main() -> None:

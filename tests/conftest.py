@@ -66,7 +66,7 @@ def graph(settings: Settings) -> Iterator[Graph]:
 
 
 def wipe(graph: Graph) -> None:
-    graph.run_implicit("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    graph.run_implicit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
 
 
 @pytest.fixture()
@@ -74,4 +74,19 @@ def empty_graph(graph: Graph) -> Graph:
     """The session database, emptied, with the schema applied."""
     wipe(graph)
     apply_schema(graph)
+    return graph
+
+
+@pytest.fixture(scope="session")
+def built_report(graph: Graph, settings: Settings):
+    """The real build, from the real fetched sources, run once per session."""
+    from pgxkg.loaders.build import build
+
+    wipe(graph)
+    return build(graph, settings)
+
+
+@pytest.fixture()
+def loaded_graph(graph: Graph, built_report) -> Graph:
+    """The session database holding the real graph (built once; tests must not write)."""
     return graph

@@ -1,0 +1,127 @@
+"""`pgxkg build`: fetch -> parse every source -> resolve -> write, under a lock.
+
+Everything is parsed and validated before the first write, so a corrupt
+source stops the build with the graph untouched. Each Source node is marked
+``complete`` only after all of its batches are written.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from pgxkg.graph.connection import Graph
+from pgxkg.graph.cypher_files import read_cypher
+from pgxkg.graph.schema_ops import apply_schema
+from pgxkg.loaders import registry
+from pgxkg.loaders.collect import Collection
+from pgxkg.loaders.fetch import FetchedSource, fetch
+from pgxkg.loaders.lock import build_lock
+from pgxkg.loaders.records import RowProblems, SourceFileError
+from pgxkg.loaders.resolve import link_named_alternatives, resolve_diseases
+from pgxkg.loaders.writer import BATCH_SIZE, Progress, WriteSummary, write_collection
+from pgxkg.settings import Settings
+
+
+@dataclass
+class BuildReport:
+    sources: list[str]
+    written: WriteSummary
+    problems: list[SourceFileError] = field(default_factory=list)
+    resolved_diseases: int = 0
+    named_alternatives: int = 0
+    implicit_nodes: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def fetch_all(settings: Settings, names: list[str] | None = None) -> list[FetchedSource]:
+    return [fetch(a.source, settings.cache) for a in registry.selected(names)]
+
+
+def collect(
+    fetched: list[FetchedSource], problems: RowProblems, progress: Progress | None = None
+) -> tuple[Collection, dict[str, int]]:
+    """Parse every fetched source into one deduplicated collection, plus cross-source steps."""
+    collection = Collection()
+    for source in fetched:
+        adapter = registry.adapter(source.info.name)
+        for count, record in enumerate(adapter.records(source.paths, problems), start=1):
+            collection.add(record, source.info.id)
+            if progress and count % 50_000 == 0:
+                progress(f"parse {source.info.name}", 50_000)
+    steps = {"resolved_diseases": 0}
+    hpo = next((s for s in fetched if s.info.name == "hpo"), None)
+    if hpo is not None:
+        from pgxkg.loaders.hpo import disease_names
+
+        steps["resolved_diseases"] = resolve_diseases(collection, disease_names(hpo.paths))
+    steps["named_alternatives"] = link_named_alternatives(collection)
+    collection.close_dangling()
+    return collection, steps
+
+
+def build(
+    graph: Graph, settings: Settings, names: list[str] | None = None, strict: bool = False,
+    batch_size: int = BATCH_SIZE, progress: Progress | None = None,
+) -> BuildReport:
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    fetched = fetch_all(settings, names)
+    timings["fetch"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    problems = RowProblems(strict=strict)
+    collection, steps = collect(fetched, problems, progress)
+    timings["parse"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    with build_lock(graph):
+        apply_schema(graph)
+        for source in fetched:
+            _upsert_source(graph, source, complete=False)
+        written = write_collection(graph, collection, batch_size, progress)
+        for source in fetched:
+            _upsert_source(graph, source, complete=True)
+    timings["write"] = time.perf_counter() - started
+    return BuildReport(
+        sources=[s.info.id for s in fetched], written=written, problems=problems.problems,
+        resolved_diseases=steps["resolved_diseases"],
+        named_alternatives=steps["named_alternatives"],
+        implicit_nodes=collection.implicit_nodes, seconds=timings,
+    )
+
+
+def _upsert_source(graph: Graph, source: FetchedSource, complete: bool) -> None:
+    entry = source.entry
+    props = {
+        "name": entry.name, "version": entry.version, "package": entry.package,
+        "package_version": entry.package_version, "url": entry.url, "license": entry.license,
+        "sha256": entry.sha256, "origin": entry.origin, "complete": complete,
+        "description": source.info.description,
+    }
+    if complete:
+        props["loaded_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    graph.write(read_cypher("pgxkg.loaders", "upsert_source"), id=source.info.id, props=props)
+
+
+def graph_counts(graph: Graph) -> dict[str, dict[str, int]]:
+    """``{"nodes": {label: n}, "relationships": {type: n}}`` from the count store."""
+    labels = [r["label"] for r in graph.read("CALL db.labels() YIELD label RETURN label")]
+    types = [r["t"] for r in graph.read(
+        "CALL db.relationshipTypes() YIELD relationshipType AS t RETURN t")]
+    nodes = {}
+    for label in sorted(labels):
+        count = graph.read(f"MATCH (n:{_quoted(label)}) RETURN count(n) AS n")[0]["n"]
+        if count:
+            nodes[label] = count
+    relationships = {}
+    for rel in sorted(types):
+        count = graph.read(f"MATCH ()-[r:{_quoted(rel)}]->() RETURN count(r) AS n")[0]["n"]
+        if count:
+            relationships[rel] = count
+    return {"nodes": nodes, "relationships": relationships}
+
+
+def _quoted(name: str) -> str:
+    """A label or type read from the database itself, quoted so it can only be a name."""
+    return "`" + name.replace("`", "``") + "`"

@@ -1,0 +1,8 @@
+// One batch of relationships of one type between two labels. The placeholders come
+// from the schema declaration only; every value arrives as a parameter.
+UNWIND $rows AS row
+MATCH (a:__START__ {__START_KEY__: row.start})
+MATCH (b:__END__ {__END_KEY__: row.end})
+MERGE (a)-[r:__TYPE__]->(b)
+SET r += row.props,
+    r.sources = [s IN coalesce(r.sources, []) WHERE NOT s IN row.sources] + row.sources

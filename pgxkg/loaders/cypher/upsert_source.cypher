@@ -1,0 +1,2 @@
+MERGE (s:Source {id: $id})
+SET s += $props, s.sources = [$id]
