@@ -100,7 +100,7 @@ REL_TYPES: tuple[RelType, ...] = (
             "biolink:gene_associated_with_condition"),
     RelType("HAS_FEATURE", ("Disease",), ("PhenotypicFeature",),
             "A disease's clinical features (HPO annotations).", "biolink:has_phenotype",
-            ("frequency",)),
+            ("frequency", "onset", "evidence")),
     RelType("IS_A", ("PhenotypicFeature", "DrugClass"), ("PhenotypicFeature", "DrugClass"),
             "Ontology parent.", "biolink:subclass_of"),
     RelType("IN_CLASS", ("Drug",), ("DrugClass",), "A drug's ATC classes.",
