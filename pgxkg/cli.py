@@ -213,6 +213,104 @@ def stats(
             out.print(f"  {name:<22}{count:>10,}", highlight=False)
 
 
+@app.command("risk")
+@reports_errors
+def risk_command(
+    genotype: str = typer.Option(..., "--genotype", "-g",
+                                 help="A JSON or PharmCAT outside-call TSV file, inline JSON, or "
+                                      "inline text like 'CYP2C19 *2/*2; HLA-B *57:01 positive'."),
+    fmt: str = typer.Option("json", "--format", help="json or table"),
+) -> None:
+    """Which drugs are risky for this genotype, why, on what evidence, and what instead."""
+    from pgxkg.graph.connection import Graph
+    from pgxkg.queries.genotype_input import read_genotype
+    from pgxkg.queries.risk import risk
+
+    items = read_genotype(genotype)
+    with Graph.connect() as graph:
+        report = risk(graph, items)
+    if fmt == "json":
+        print(report.model_dump_json(indent=2, exclude_none=True))
+        return
+    _print_risk_table(report)
+
+
+def _print_risk_table(report: Any) -> None:
+    from rich.table import Table
+
+    genes = Table(title="Genotype", show_edge=False)
+    for column in ("gene", "input", "phenotype", "how"):
+        genes.add_column(column)
+    for gene in report.genotype:
+        genes.add_row(gene.gene, gene.input, gene.phenotype or "", " / ".join(gene.path))
+    out.print(genes)
+    drugs = Table(title="Drugs", show_edge=False, show_lines=True)
+    for column in ("drug", "category", "genes", "recommendation", "alternatives"):
+        drugs.add_column(column, overflow="fold")
+    for drug in report.drugs:
+        first = drug.recommendations[0] if drug.recommendations else None
+        text = f"[{first.source}] {first.text[:200]}" if first else (
+            f"needs results for {', '.join(drug.needs_results_for)}")
+        drugs.add_row(drug.drug, drug.category, ", ".join(drug.genes), text,
+                      ", ".join(a.drug for a in drug.alternatives[:6]))
+    out.print(drugs)
+
+
+@app.command("query")
+@reports_errors
+def query_command(
+    name: str = typer.Argument(None, help="Query name; omit to list them."),
+    param: list[str] = typer.Option(None, "--param", "-p", help="k=v, repeatable."),
+    fmt: str = typer.Option("table", "--format", help="table, json or csv"),
+) -> None:
+    """Run a named research query from the library (pgxkg/queries/cypher)."""
+    from pgxkg.errors import InvalidInput
+    from pgxkg.graph.connection import Graph
+    from pgxkg.queries.research import named_queries, run_named
+
+    if not name:
+        for query in named_queries().values():
+            example = " ".join(f"--param {k}={v}" for k, v in query.params.items())
+            out.print(f"[bold]{query.name}[/] {example}\n  {query.description}", highlight=False)
+        return
+    given = {}
+    for item in param or []:
+        if "=" not in item:
+            raise InvalidInput(f"--param {item!r} must be k=v")
+        key, value = item.split("=", 1)
+        given[key.strip()] = value
+    with Graph.connect() as graph:
+        rows = run_named(graph, name, given)
+    _print_rows(rows, fmt)
+
+
+def _print_rows(rows: list[dict], fmt: str) -> None:
+    import pandas as pd
+
+    if fmt == "json":
+        print(json.dumps(rows, indent=2, default=str))
+    elif fmt == "csv":
+        pd.json_normalize(rows).to_csv(sys.stdout, index=False)
+    else:
+        from rich.table import Table
+
+        table = Table(show_edge=False)
+        columns = list(rows[0]) if rows else []
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*(_cell(row[c]) for c in columns))
+        out.print(table)
+        err.print(f"{len(rows)} rows")
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list | dict):
+        text = json.dumps(value, default=str)
+        return text if len(text) < 300 else text[:297] + "..."
+    return "" if value is None else str(value)
+
+
 @app.command("up")
 @reports_errors
 def up(

@@ -1,0 +1,1 @@
+"""Cypher query modules: `.cypher` files plus thin typed Python functions over them."""

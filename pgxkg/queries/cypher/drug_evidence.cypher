@@ -1,0 +1,26 @@
+// Evidence and alternatives for a set of drugs: gene-drug levels, guideline PMIDs,
+// drugs named by the recommendations, and drugs that share an ATC class.
+// $drugs: [drug ids]; $recommendations: [recommendation ids]
+UNWIND $drugs AS drug_id
+MATCH (d:Drug {id: drug_id})
+CALL (d) {
+  OPTIONAL MATCH (g:Gene)-[i:INTERACTS_WITH]->(d)
+  RETURN collect(i {gene: g.symbol, .cpic_level, .cpic_status, .pharmgkb_level, .fda_label,
+                    .guideline_url}) AS levels
+}
+CALL (d) {
+  OPTIONAL MATCH (:Guideline)-[:FOR_DRUG]->(d)
+  OPTIONAL MATCH (gl:Guideline)-[:FOR_DRUG]->(d), (gl)-[:CITES]->(p:Publication)
+  RETURN collect(DISTINCT p.pmid) AS pmids
+}
+CALL (d) {
+  OPTIONAL MATCH (r:Recommendation)-[:FOR_DRUG]->(d), (r)-[:SUGGESTS]->(alt:Drug)
+  WHERE r.id IN $recommendations AND alt <> d
+  RETURN collect(DISTINCT {drug: alt.id, via: r.id}) AS named
+}
+CALL (d) {
+  OPTIONAL MATCH (d)-[:IN_CLASS]->(c:DrugClass)<-[:IN_CLASS]-(mate:Drug)
+  WHERE mate <> d
+  RETURN collect(DISTINCT {drug: mate.id, atc_class: c.code}) AS class_mates
+}
+RETURN d.id AS drug, d.name AS name, levels, pmids, named, class_mates

@@ -1,0 +1,24 @@
+// Recommendations whose conditions hold for one or many patients.
+// $patients: [{id, conditions: [condition strings], genes: [genes the patient was tested for]}]
+// A recommendation applies when, for every gene in r.genes, one of its WHEN conditions
+// holds: a patient condition, or "unknown:GENE" when the patient was not tested for GENE.
+// At least one condition must be a real patient fact, so an untested gene alone never
+// fires a rule. Rows with `missing` genes are rules that would need those genes' results.
+UNWIND $patients AS patient
+MATCH (r:Recommendation)-[w:WHEN]->()
+WHERE w.condition IN patient.conditions
+WITH patient, r, collect(DISTINCT w.condition) AS matched
+WITH patient, r, matched,
+     [g IN r.genes WHERE NOT EXISTS {
+        MATCH (r)-[w2:WHEN {gene: g}]->()
+        WHERE w2.condition IN patient.conditions
+           OR (w2.kind = 'unknown' AND NOT g IN patient.genes)
+     }] AS unmatched
+WITH patient, r, matched, unmatched, [g IN unmatched WHERE NOT g IN patient.genes] AS missing
+WHERE size(unmatched) = size(missing)
+MATCH (r)-[:FOR_DRUG]->(d:Drug)
+OPTIONAL MATCH (guideline:Guideline)-[:RECOMMENDS]->(r)
+RETURN patient.id AS patient, d.id AS drug, missing, matched,
+       r {.id, .source, .text, .category, .category_origin, .genes, .phenotypes, .strength,
+          .classification, .pharmgkb_id, .sources} AS recommendation,
+       guideline {.id, .name, .url, .source} AS guideline

@@ -1,0 +1,15 @@
+// name: subgraph
+// description: Nodes with their properties and the relationships among them, for a list of element ids.
+// params: elements=[]
+MATCH (n) WHERE elementId(n) IN $elements
+WITH collect(n) AS members
+CALL (members) {
+  UNWIND members AS a
+  MATCH (a)-[r]->(b) WHERE b IN members
+  RETURN collect({element_id: elementId(r), type: type(r), start: elementId(a), end: elementId(b),
+                  properties: properties(r)}) AS relationships
+}
+RETURN [n IN members | {element_id: elementId(n), label: labels(n)[0],
+          key: coalesce(n.id, n.symbol, n.code, n.pmid), name: coalesce(n.name, n.symbol, n.id),
+          properties: properties(n)}] AS nodes,
+       relationships
