@@ -311,17 +311,42 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+@app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to bind (loopback by default)."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(1, help="Worker processes."),
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    err.print(f"pgxkg API on http://{host}:{port} (docs: /docs)")
+    uvicorn.run("pgxkg.api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", access_log=False)
+
+
 @app.command("up")
 @reports_errors
 def up(
     host: str = typer.Option("127.0.0.1", help="Address the API binds to."),
     port: int = typer.Option(8000, help="Port the API listens on."),
+    rebuild: bool = typer.Option(False, help="Load the sources even if the graph is complete."),
 ) -> None:
-    """The main job: start the local Neo4j (unless NEO4J_URI), fetch and load the data."""
-    del host, port  # the API arrives with the API issue
+    """The main job: start the local Neo4j (unless NEO4J_URI), fetch and load the data, serve the API."""
+    from pgxkg.graph.connection import Graph
+    from pgxkg.queries.research import run_named
+
     neo4j_start()
-    schema_apply()
-    build_graph(source=None, strict=False, quiet=False)
+    with Graph.connect() as graph:
+        sources = run_named(graph, "graph_stats", {})
+    from pgxkg.loaders.registry import ADAPTERS
+
+    complete = {s["source"].split("@")[0] for s in sources if s.get("complete")}
+    if rebuild or not set(ADAPTERS) <= complete:
+        build_graph(source=None, strict=False, quiet=False)
+    else:
+        err.print("The graph is loaded (use --rebuild to load again).")
+    serve(host=host, port=port, workers=1)
 
 
 def main() -> None:

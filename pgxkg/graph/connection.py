@@ -35,14 +35,18 @@ def _refused(settings: Settings, cause: Exception) -> GraphUnavailable:
     )
 
 
-def open_driver(settings: Settings, verify: bool = True) -> Driver:
-    """A driver for the configured server; verifies connectivity unless told not to."""
+def open_driver(settings: Settings, verify: bool = True, retry_seconds: float = 10.0) -> Driver:
+    """A driver for the configured server; verifies connectivity unless told not to.
+
+    ``retry_seconds`` bounds how long transient failures (a restarting server) are
+    retried before the caller hears about them.
+    """
     driver = GraphDatabase.driver(
         settings.effective_uri,
         auth=(settings.user, settings.effective_password()),
         connection_timeout=5.0,
         connection_acquisition_timeout=10.0,
-        max_transaction_retry_time=10.0,
+        max_transaction_retry_time=retry_seconds,
         max_connection_pool_size=50,
     )
     if verify:

@@ -21,7 +21,7 @@ from pgxkg.graph.cypher_files import read_cypher
 MAX_DEPTH = 3
 MAX_SUBGRAPH_NODES = 500
 MAX_HOPS = 8
-INTEGER_PARAMS = {"limit", "depth", "max_hops"}
+INTEGER_PARAMS = {"limit", "depth", "max_hops", "sample"}
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
 
@@ -107,6 +107,31 @@ def find_entity(graph: Graph, key: str) -> dict[str, Any]:
     if key.strip():
         suggestions = [f"{r['key']} ({r['label']})" for r in search(graph, key, 5)]
     raise NotFound(f"nothing in the graph is called {key!r}", suggestions)
+
+
+def entity_summary(graph: Graph, key: str, label: str | None = None, sample: int = 10) -> dict[str, Any]:
+    """A node with neighbours grouped by type; ``label`` restricts what ``key`` may name."""
+    found = find_entity(graph, key) if label != "Drug" else _drug(graph, key)
+    if label and found["label"] != label:
+        raise NotFound(f"{key!r} is a {found['label']}, not a {label}")
+    row = graph.read(read_cypher("pgxkg.queries", "entity_summary"), element=found["element_id"],
+                     sample=sample)[0]
+    row["evidence"] = {n["type"] + ("" if n["direction"] == "out" else "<-") + ":" + n["label"]: n["count"]
+                       for n in row["neighbours"]}
+    return row
+
+
+def resolve_drug_id(graph: Graph, key: str) -> str:
+    """The drug's id for a name, synonym, RxNorm or PharmGKB id (NotFound with near matches)."""
+    return _drug(graph, key)["id"]
+
+
+def _drug(graph: Graph, key: str) -> dict[str, Any]:
+    rows = graph.read(read_cypher("pgxkg.queries", "drug_lookup"), name=key.strip())
+    if rows:
+        return {"element_id": rows[0]["element_id"], "label": "Drug", "id": rows[0]["id"]}
+    suggestions = [r["key"] for r in search(graph, key, 8) if r["label"] == "Drug"][:5] if key.strip() else []
+    raise NotFound(f"no drug is called {key!r}", suggestions)
 
 
 def shortest_paths(graph: Graph, source: str, target: str, max_hops: int = 4,

@@ -101,12 +101,14 @@ class Vocabulary:
         raise InvalidInput(f"unknown phenotype {name!r} for {gene.symbol}", near)
 
     def phenotype_for_score(self, gene: GeneVocabulary, score: float) -> dict | None:
+        """The phenotype whose activity-score range (bounds and their inclusiveness) holds ``score``."""
         for row in gene.phenotypes.values():
             low, high = row.get("activity_min"), row.get("activity_max")
             if low is None and high is None:
                 continue
-            if (low is None or score >= low) and (high is None or score < high or
-                                                   (low == high and score == low)):
+            above = low is None or score > low or (score == low and row.get("activity_min_inclusive", True))
+            below = high is None or score < high or (score == high and row.get("activity_max_inclusive"))
+            if above and below:
                 return row
         return None
 

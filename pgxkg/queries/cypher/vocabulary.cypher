@@ -9,7 +9,8 @@ CALL (g) {
 }
 CALL (g) {
   OPTIONAL MATCH (p:Phenotype)-[:OF_GENE]->(g)
-  RETURN collect(DISTINCT p {.name, .activity_min, .activity_max}) AS phenotypes
+  RETURN collect(DISTINCT p {.name, .activity_min, .activity_max, .activity_min_inclusive,
+                                .activity_max_inclusive}) AS phenotypes
 }
 CALL (g) {
   OPTIONAL MATCH (:Recommendation)-[w:WHEN {gene: g.symbol}]->(a:Allele)

@@ -1,0 +1,1 @@
+"""The thin HTTP API: routers call query functions, nothing more."""

@@ -1,0 +1,53 @@
+"""The FastAPI application: wiring only; every route is a thin call into pgxkg.queries."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.responses import Response
+
+from pgxkg import __version__
+from pgxkg.api import admin_routes, entity_routes, graph_routes, problems, risk_routes
+from pgxkg.api.deps import ApiSettings
+from pgxkg.graph.connection import Graph, open_driver
+from pgxkg.settings import Settings
+
+DESCRIPTION = """
+Pharmacogenomic knowledge graph: genotype -> phenotype -> guideline recommendations,
+with the evidence behind every answer. Errors are RFC 9457 problem+json.
+"""
+
+
+def create_app(settings: Settings | None = None, api_settings: ApiSettings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    api_settings = api_settings or ApiSettings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # No connectivity check: the API starts (and answers 503) while Neo4j is down,
+        # and the driver reconnects by itself when it comes back.
+        app.state.graph = Graph(settings, open_driver(settings, verify=False, retry_seconds=3.0))
+        yield
+        app.state.graph.close()
+
+    app = FastAPI(title="pgxkg", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.api_settings = api_settings
+    problems.install(app)
+    if api_settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(api_settings.cors_origins),
+                           allow_methods=["GET", "POST"], allow_headers=["*"])
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next) -> Response:
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > api_settings.max_body_bytes:
+            return problems.problem(413, "Content Too Large",
+                                    f"request bodies are limited to {api_settings.max_body_bytes} bytes",
+                                    request)
+        return await call_next(request)
+
+    for module in (risk_routes, entity_routes, graph_routes, admin_routes):
+        app.include_router(module.router)
+    return app

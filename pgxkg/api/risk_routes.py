@@ -1,0 +1,59 @@
+"""POST /risk and /risk/batch: the genotype -> risky drugs contract."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends
+
+from pgxkg.api.deps import ApiSettings, get_api_settings, get_graph
+from pgxkg.errors import InvalidInput, PgxkgError
+from pgxkg.graph.connection import Graph
+from pgxkg.queries.genotype_input import from_mapping, from_outside_call_tsv
+from pgxkg.queries.models import RiskReportModel
+from pgxkg.queries.risk import risk, risk_many
+
+router = APIRouter(tags=["risk"])
+
+GENOTYPE_EXAMPLE = {"CYP2C19": "*2/*2", "CYP2D6": "Ultrarapid Metabolizer", "HLA-B": "*57:01 positive",
+                    "rs9923231": "C/T"}
+
+
+class TooLarge(PgxkgError):
+    status_code = 413
+
+
+@router.post("/risk", response_model=RiskReportModel, response_model_exclude_none=True,
+             summary="Risky drugs for one genotype")
+def post_risk(
+    genotype: dict[str, Any] = Body(..., examples=[GENOTYPE_EXAMPLE],
+                                    description="gene -> diplotype, phenotype, activity score, allele "
+                                                "status or list of those; rsID -> genotype. Or "
+                                                '{"outside_calls": "<PharmCAT TSV text>"}'),
+    graph: Graph = Depends(get_graph),
+) -> RiskReportModel:
+    """Drugs whose guideline recommendations call for a change for this genotype, with evidence."""
+    if set(genotype) == {"outside_calls"} and isinstance(genotype["outside_calls"], str):
+        return risk(graph, from_outside_call_tsv(genotype["outside_calls"], "outside_calls"))
+    return risk(graph, from_mapping(genotype))
+
+
+@router.post("/risk/batch", response_model=list[RiskReportModel], response_model_exclude_none=True,
+             summary="Risky drugs for many genotypes (population screening)")
+def post_risk_batch(
+    genotypes: list[dict[str, Any]] = Body(..., examples=[[GENOTYPE_EXAMPLE, {"CYP2C19": "*1/*1"}]]),
+    graph: Graph = Depends(get_graph),
+    api: ApiSettings = Depends(get_api_settings),
+) -> list[RiskReportModel]:
+    if not genotypes:
+        raise InvalidInput("the batch is empty")
+    if len(genotypes) > api.max_batch:
+        raise TooLarge(f"a batch holds at most {api.max_batch} genotypes, not {len(genotypes)}",
+                       "split it into several calls")
+    parsed = []
+    for index, genotype in enumerate(genotypes):
+        try:
+            parsed.append(from_mapping(genotype))
+        except InvalidInput as error:
+            raise InvalidInput(f"genotype {index}: {error.message}", error.suggestions) from None
+    return risk_many(graph, parsed)
