@@ -154,6 +154,7 @@ def build_graph(
     source: list[str] = typer.Option(None, "--source", help="Load only these sources."),
     strict: bool = typer.Option(False, help="Stop at the first bad row (file and line)."),
     quiet: bool = typer.Option(False, help="No progress bars."),
+    force: bool = typer.Option(False, help="Load even if the sources and loaders are unchanged."),
 ) -> None:
     """Fetch (from cache when valid), parse, validate, and load everything into Neo4j."""
     from pgxkg.graph.connection import Graph
@@ -162,7 +163,11 @@ def build_graph(
 
     settings = Settings.from_env()
     with Graph.connect(settings) as graph, counting_progress(err, not quiet) as progress:
-        report = build(graph, settings, source or None, strict=strict, progress=progress)
+        report = build(graph, settings, source or None, strict=strict, progress=progress, force=force)
+    if report.unchanged:
+        err.print(f"Unchanged: {', '.join(report.sources)} are loaded from the same files and loaders "
+                  f"(checked in {sum(report.seconds.values()):.1f}s; --force loads again).")
+        return
     _print_build_report(report)
 
 
@@ -183,6 +188,8 @@ def _print_build_report(report: Any) -> None:
         f"from {', '.join(report.sources)} in {seconds:.1f}s "
         + ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
     )
+    err.print(f"Removed stale: {report.pruned.get('nodes', 0)} nodes, "
+              f"{report.pruned.get('relationships', 0)} relationships")
     err.print(f"Diseases resolved to HPO ids: {report.resolved_diseases}; "
               f"alternatives named in recommendation texts: {report.named_alternatives}")
     if report.problems:
@@ -200,7 +207,7 @@ def stats(
 ) -> None:
     """Nodes per label and relationships per type."""
     from pgxkg.graph.connection import Graph
-    from pgxkg.loaders.build import graph_counts
+    from pgxkg.graph.counts import graph_counts
 
     with Graph.connect() as graph:
         counts = graph_counts(graph)
@@ -343,7 +350,7 @@ def up(
 
     complete = {s["source"].split("@")[0] for s in sources if s.get("complete")}
     if rebuild or not set(ADAPTERS) <= complete:
-        build_graph(source=None, strict=False, quiet=False)
+        build_graph(source=None, strict=False, quiet=False, force=False)
     else:
         err.print("The graph is loaded (use --rebuild to load again).")
     serve(host=host, port=port, workers=1)

@@ -12,7 +12,7 @@ from pgxkg import __version__
 from pgxkg.api.deps import ApiSettings, get_api_settings, get_graph
 from pgxkg.errors import GraphUnavailable, NotFound
 from pgxkg.graph.connection import Graph
-from pgxkg.loaders.build import graph_counts
+from pgxkg.graph.counts import graph_counts
 from pgxkg.queries import research
 from pgxkg.queries.user_cypher import run_read_only
 

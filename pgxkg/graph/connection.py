@@ -48,6 +48,7 @@ def open_driver(settings: Settings, verify: bool = True, retry_seconds: float = 
         connection_acquisition_timeout=10.0,
         max_transaction_retry_time=retry_seconds,
         max_connection_pool_size=50,
+        notifications_min_severity="OFF",
     )
     if verify:
         try:

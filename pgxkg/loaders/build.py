@@ -7,8 +7,10 @@ source stops the build with the graph untouched. Each Source node is marked
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.cypher_files import read_cypher
@@ -17,8 +19,9 @@ from pgxkg.loaders import registry
 from pgxkg.loaders.collect import Collection
 from pgxkg.loaders.fetch import FetchedSource, fetch
 from pgxkg.loaders.lock import build_lock
+from pgxkg.loaders.prune import prune
 from pgxkg.loaders.records import RowProblems, SourceFileError
-from pgxkg.loaders.resolve import link_named_alternatives, resolve_diseases
+from pgxkg.loaders.resolve import link_named_alternatives, merge_duplicate_guidelines, resolve_diseases
 from pgxkg.loaders.writer import BATCH_SIZE, Progress, WriteSummary, write_collection
 from pgxkg.settings import Settings
 
@@ -27,6 +30,8 @@ from pgxkg.settings import Settings
 class BuildReport:
     sources: list[str]
     written: WriteSummary
+    unchanged: bool = False
+    pruned: dict[str, int] = field(default_factory=dict)
     problems: list[SourceFileError] = field(default_factory=list)
     resolved_diseases: int = 0
     named_alternatives: int = 0
@@ -56,18 +61,39 @@ def collect(
 
         steps["resolved_diseases"] = resolve_diseases(collection, disease_names(hpo.paths))
     steps["named_alternatives"] = link_named_alternatives(collection)
+    steps["merged_guidelines"] = merge_duplicate_guidelines(collection)
     collection.close_dangling()
     return collection, steps
 
 
+def content_digest(source: FetchedSource) -> str:
+    """What a load of this source depends on: its files and the loader code that reads them."""
+    digest = hashlib.sha256()
+    for member in sorted(source.entry.files):
+        digest.update(f"{member}={source.entry.files[member]}\n".encode())
+    for code in sorted(Path(__file__).parent.rglob("*")):
+        if code.suffix in (".py", ".cypher"):
+            digest.update(code.read_bytes())
+    return digest.hexdigest()
+
+
+def loaded_digests(graph: Graph) -> dict[str, str]:
+    rows = graph.read("MATCH (s:Source) WHERE s.complete RETURN s.id AS id, s.content_sha256 AS sha")
+    return {row["id"]: row["sha"] for row in rows}
+
+
 def build(
     graph: Graph, settings: Settings, names: list[str] | None = None, strict: bool = False,
-    batch_size: int = BATCH_SIZE, progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE, progress: Progress | None = None, force: bool = False,
 ) -> BuildReport:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     fetched = fetch_all(settings, names)
     timings["fetch"] = time.perf_counter() - started
+    digests = {source.info.id: content_digest(source) for source in fetched}
+    if not force and all(loaded_digests(graph).get(i) == d for i, d in digests.items()):
+        timings["check"] = time.perf_counter() - started - timings["fetch"]
+        return BuildReport(sources=list(digests), written=WriteSummary(), unchanged=True, seconds=timings)
 
     started = time.perf_counter()
     problems = RowProblems(strict=strict)
@@ -78,50 +104,31 @@ def build(
     with build_lock(graph):
         apply_schema(graph)
         for source in fetched:
-            _upsert_source(graph, source, complete=False)
+            _upsert_source(graph, source, complete=False, digest="")
         written = write_collection(graph, collection, batch_size, progress)
+        timings["write"] = time.perf_counter() - started
+        started = time.perf_counter()
+        pruned = prune(graph, collection, [s.info.name for s in fetched],
+                       every_source=len(fetched) == len(registry.ADAPTERS))
         for source in fetched:
-            _upsert_source(graph, source, complete=True)
-    timings["write"] = time.perf_counter() - started
+            _upsert_source(graph, source, complete=True, digest=digests[source.info.id])
+    timings["prune"] = time.perf_counter() - started
     return BuildReport(
-        sources=[s.info.id for s in fetched], written=written, problems=problems.problems,
+        sources=[s.info.id for s in fetched], written=written, problems=problems.problems, pruned=pruned,
         resolved_diseases=steps["resolved_diseases"],
         named_alternatives=steps["named_alternatives"],
         implicit_nodes=collection.implicit_nodes, seconds=timings,
     )
 
 
-def _upsert_source(graph: Graph, source: FetchedSource, complete: bool) -> None:
+def _upsert_source(graph: Graph, source: FetchedSource, complete: bool, digest: str) -> None:
     entry = source.entry
     props = {
         "name": entry.name, "version": entry.version, "package": entry.package,
         "package_version": entry.package_version, "url": entry.url, "license": entry.license,
         "sha256": entry.sha256, "origin": entry.origin, "complete": complete,
-        "description": source.info.description,
+        "description": source.info.description, "content_sha256": digest,
     }
     if complete:
         props["loaded_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     graph.write(read_cypher("pgxkg.loaders", "upsert_source"), id=source.info.id, props=props)
-
-
-def graph_counts(graph: Graph) -> dict[str, dict[str, int]]:
-    """``{"nodes": {label: n}, "relationships": {type: n}}`` from the count store."""
-    labels = [r["label"] for r in graph.read("CALL db.labels() YIELD label RETURN label")]
-    types = [r["t"] for r in graph.read(
-        "CALL db.relationshipTypes() YIELD relationshipType AS t RETURN t")]
-    nodes = {}
-    for label in sorted(labels):
-        count = graph.read(f"MATCH (n:{_quoted(label)}) RETURN count(n) AS n")[0]["n"]
-        if count:
-            nodes[label] = count
-    relationships = {}
-    for rel in sorted(types):
-        count = graph.read(f"MATCH ()-[r:{_quoted(rel)}]->() RETURN count(r) AS n")[0]["n"]
-        if count:
-            relationships[rel] = count
-    return {"nodes": nodes, "relationships": relationships}
-
-
-def _quoted(name: str) -> str:
-    """A label or type read from the database itself, quoted so it can only be a name."""
-    return "`" + name.replace("`", "``") + "`"

@@ -47,7 +47,7 @@ One SQLite file, four tables, each read row by row (a bad row is reported as
   HLA-A/HLA-B rows listed once per gene: 7); shapes that name no allele (DPWG CYP3A5
   ``Heterozygote``/``Homozygous`` x2, ``Intermediate Metabolizer - *10``: 5); Factor V
   Leiden, whose genotypes panno swapped ("heterozygous" = ``rs6025 TT``: 2); F508del
-  ``del/del``, which ``records.condition`` cannot express (1). ClinAnn has 2 bad rows
+  ClinAnn has 2 bad rows
   (rs1800497 with no alleles).
 * ``DiplotypePhenotype`` -> Diplotype -HAS_PHENOTYPE-> Phenotype (priority = EHR column).
 
@@ -82,6 +82,7 @@ from pgxkg.loaders.records import (
     condition,
     diplotype_id,
     drug_id,
+    genotype_key,
     natural_key,
     normalise_name,
     phenotype_id,
@@ -483,9 +484,10 @@ def structured_conditions(text: str, gene: str | None, phenotype: str) -> list[C
         elif match := _BASE_GENOTYPE.fullmatch(part):
             rsid, first, second = match.groups()
             check_zygosity(phenotype, first == second, part)
-            found.append(("genotype", gene or rsid, "Variant", (rsid, "".join(sorted(first + second)))))
-        elif _OTHER_GENOTYPE.fullmatch(part) and not _STAR.match(part):
-            raise ValueError(f"genotype {part!r}: records.condition cannot express multi-base alleles")
+            found.append(("genotype", gene or rsid, "Variant", (rsid, genotype_key(first + second))))
+        elif (match := _OTHER_GENOTYPE.fullmatch(part)) and "/" in match[2] and not _STAR.match(part):
+            rsid, bases = match.groups()
+            found.append(("genotype", gene or rsid, "Variant", (rsid, genotype_key(bases))))
         elif RSID.fullmatch(part):
             found.append(("carrier", gene or part, "Variant", (part,)))
         elif match := _DIPLOTYPE.fullmatch(part):

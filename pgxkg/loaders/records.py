@@ -183,8 +183,17 @@ def condition(kind: str, gene: str, value: str = "") -> str:
         return f"{kind}:{value}"
     if kind == "genotype":
         rsid, bases = value.split(":", 1)
-        return f"genotype:{rsid}:{''.join(sorted(bases.replace('/', '').replace('|', '')))}"
+        return f"genotype:{rsid}:{genotype_key(bases)}"
     return f"unknown:{gene}"
+
+
+def genotype_key(genotype: str) -> str:
+    """Order-free genotype: ``T/C`` and ``CT`` -> ``CT``; ``del/A`` -> ``A/del``."""
+    parts = [p for p in re.split(r"[/|]", genotype.strip()) if p]
+    if len(parts) == 1 and len(parts[0]) == 2 and parts[0].isalpha() and parts[0].isupper():
+        parts = list(parts[0])
+    parts = sorted(parts)
+    return "".join(parts) if all(len(p) == 1 for p in parts) else "/".join(parts)
 
 
 # --- recommendation categories, most severe first ---------------------------------

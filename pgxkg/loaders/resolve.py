@@ -47,3 +47,23 @@ def link_named_alternatives(collection: Collection, min_length: int = 4) -> int:
                                     source)
             added += 1
     return added
+
+
+def merge_duplicate_guidelines(collection: Collection) -> int:
+    """One node per CPIC guideline: PharmGKB's ``CPIC:drug-gene`` guideline nodes move onto
+    the CPIC table's guideline (keyed by its URL) for the same drug, when there is exactly one."""
+    with_url = {key for key, entry in collection.nodes_of("Guideline")
+                if key.startswith("CPIC:") and entry.props.get("url")}
+    by_drug: dict[str, list[str]] = {}
+    for (rel, start, end) in collection.edges:
+        if rel == "FOR_DRUG" and start[0] == "Guideline" and start[1] in with_url:
+            by_drug.setdefault(end[1], []).append(start[1])
+    renames = {}
+    for (rel, start, end) in collection.edges:
+        if rel != "FOR_DRUG" or start[0] != "Guideline" or not start[1].startswith("CPIC:"):
+            continue
+        targets = by_drug.get(end[1], [])
+        if start[1] not in targets and len(targets) == 1:
+            renames[start[1]] = targets[0]
+    collection.rename_nodes("Guideline", renames)
+    return len(renames)

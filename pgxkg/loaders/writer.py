@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.cypher_files import fill, read_cypher
 from pgxkg.graph.schema import key_of
 from pgxkg.loaders.collect import Collection, Entry
 
+T = TypeVar("T")
 BATCH_SIZE = 10_000
 Progress = Callable[[str, int], None]  # (what, rows just written)
 
@@ -35,7 +36,7 @@ class WriteSummary:
         return sum(self.relationships.values())
 
 
-def batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+def batches(rows: list[T], size: int) -> Iterator[list[T]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
 

@@ -7,7 +7,6 @@ guess.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +60,10 @@ def resolve_many(graph: Graph, genotypes: list[list[GeneInput]]) -> list[list[Re
                 resolved.conditions += [condition("carrier", gene.symbol, a) for a in sorted(set(alleles))]
             if gene.is_presence_gene and resolved.kind == "diplotype":
                 _presence_conditions(gene, resolved, alleles)
+            if resolved.activity_score is not None:
+                # DPWG states some DPYD rules as "Activity Score 1.5" rather than a phenotype.
+                resolved.conditions.append(condition(
+                    "phenotype", gene.symbol, f"Activity Score {float(resolved.activity_score)}"))
             resolved_genes.append(resolved)
         results.append(resolved_genes)
     return results
@@ -114,27 +117,24 @@ def _lookup_diplotypes(graph: Graph, wanted: list[dict]) -> dict[str, dict]:
 
 
 def _apply_diplotype(vocab: Vocabulary, gene: GeneVocabulary, resolved: ResolvedGene, row: dict) -> None:
-    mapped = row.get("mapped")
-    if mapped:
-        source = ", ".join(mapped.get("sources") or [])
-        _set_phenotype(resolved, gene, mapped["phenotype"],
-                       f"{resolved.diplotype} -[HAS_PHENOTYPE {source}]-> {mapped['phenotype_id']}")
-        if mapped.get("activity_score") not in (None, ""):
-            with contextlib.suppress(TypeError, ValueError):
-                resolved.activity_score = float(mapped["activity_score"])
-        return
     alleles = row.get("alleles", [])
     values = [a.get("activity_value") for a in alleles]
     if len(alleles) == 1:  # homozygous: the query returns the allele once
         values = values * 2
     if values and all(isinstance(v, int | float) for v in values):
-        score = float(sum(values))
-        found = vocab.phenotype_for_score(gene, score)
-        if found:
-            resolved.activity_score = score
-            _set_phenotype(resolved, gene, found["name"],
-                           f"alleles' activity values sum to {score:g} -> {found['name']}")
-            return
+        resolved.activity_score = float(sum(values))
+    mapped = row.get("mapped")
+    if mapped:
+        source = ", ".join(mapped.get("sources") or [])
+        _set_phenotype(resolved, gene, mapped["phenotype"],
+                       f"{resolved.diplotype} -[HAS_PHENOTYPE {source}]-> {mapped['phenotype_id']}")
+        return
+    found = vocab.phenotype_for_score(gene, resolved.activity_score) if resolved.activity_score is not None \
+        else None
+    if found:
+        _set_phenotype(resolved, gene, found["name"],
+                       f"alleles' activity values sum to {resolved.activity_score:g} -> {found['name']}")
+        return
     unknown = [a["id"] for a in alleles if not a.get("function") or "unknown" in str(a["function"]).lower()
                or "uncertain" in str(a["function"]).lower()]
     reason = (f"{', '.join(unknown)} has unknown or uncertain function" if unknown

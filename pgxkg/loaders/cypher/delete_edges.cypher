@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH ()-[r]->() WHERE elementId(r) = id
+DELETE r
