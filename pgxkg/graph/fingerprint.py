@@ -25,19 +25,28 @@ RETURN type(r) AS type, elementId(a) AS a, elementId(b) AS b, properties(r) AS p
 """
 
 
+def _stable(props: dict) -> dict:
+    return {k: v for k, v in props.items() if k not in _VOLATILE}
+
+
 def _canonical(value: object) -> str:
-    if isinstance(value, dict):
-        value = {k: v for k, v in value.items() if k not in _VOLATILE}
     return json.dumps(value, sort_keys=True, default=str)
+
+
+def canonical_lines(graph: Graph) -> tuple[list[str], list[str]]:
+    """One sorted text line per node and per relationship: what the fingerprint hashes."""
+    node_lines = sorted(_canonical([r["labels"], _stable(r["props"])]) for r in graph.read(NODES))
+    rel_lines = sorted(
+        _canonical([r["type"], r["al"], _canonical(_stable(r["ap"])), r["bl"], _canonical(_stable(r["bp"])),
+                    r["props"]])
+        for r in graph.read(RELATIONSHIPS)
+    )
+    return node_lines, rel_lines
 
 
 def fingerprint(graph: Graph) -> dict[str, object]:
     """``{"nodes": n, "relationships": m, "sha256": ...}`` over the whole graph."""
-    node_lines = sorted(_canonical([r["labels"], r["props"]]) for r in graph.read(NODES))
-    rel_lines = sorted(
-        _canonical([r["type"], r["al"], _canonical(r["ap"]), r["bl"], _canonical(r["bp"]), r["props"]])
-        for r in graph.read(RELATIONSHIPS)
-    )
+    node_lines, rel_lines = canonical_lines(graph)
     digest = hashlib.sha256()
     for line in node_lines + rel_lines:
         digest.update(line.encode())
