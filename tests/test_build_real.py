@@ -89,6 +89,8 @@ def test_every_node_and_relationship_has_provenance(loaded_graph: Graph) -> None
 
 
 def test_build_summary_matches_the_graph(loaded_graph: Graph, built_report) -> None:
+    if built_report.unchanged:
+        pytest.skip("NEO4J_URI already held this build, so this session wrote nothing to compare")
     counts = graph_counts(loaded_graph)
     for label, written in built_report.written.nodes.items():
         assert counts["nodes"][label] == written
