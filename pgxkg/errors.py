@@ -25,23 +25,22 @@ class ToolMissing(PgxkgError):
     """A program pgxkg needs (java, mvn) is not installed."""
 
 
-class NotFound(PgxkgError):
+class _WithSuggestions(PgxkgError):
+    """An error that can offer near matches ("did you mean ...")."""
+
+    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
+        self.suggestions = suggestions or []
+        hint = f"did you mean: {', '.join(self.suggestions)}?" if self.suggestions else None
+        super().__init__(message, hint)
+
+
+class NotFound(_WithSuggestions):
     """An entity the user named does not exist; carries near matches."""
 
     status_code = 404
 
-    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
-        self.suggestions = suggestions or []
-        hint = f"did you mean: {', '.join(self.suggestions)}?" if self.suggestions else None
-        super().__init__(message, hint)
 
-
-class InvalidInput(PgxkgError):
+class InvalidInput(_WithSuggestions):
     """Input that cannot be understood (malformed genotype, bad parameter)."""
 
     status_code = 422
-
-    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
-        self.suggestions = suggestions or []
-        hint = f"did you mean: {', '.join(self.suggestions)}?" if self.suggestions else None
-        super().__init__(message, hint)

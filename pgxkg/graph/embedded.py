@@ -106,7 +106,8 @@ def read_state(settings: Settings) -> ServerState | None:
         return None
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this pid is running here (a zombie counts as gone)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -130,7 +131,7 @@ def _port_open(host: str, port: int) -> bool:
 def running_state(settings: Settings) -> ServerState | None:
     """The state of our server if its process is alive, else None (stale state removed)."""
     state = read_state(settings)
-    if state and _pid_alive(state.pid):
+    if state and pid_alive(state.pid):
         return state
     if state:
         _state_file(settings).unlink(missing_ok=True)
@@ -222,9 +223,9 @@ def stop(settings: Settings) -> ServerState | None:
         return None
     os.kill(state.pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT_S
-    while time.monotonic() < deadline and _pid_alive(state.pid):
+    while time.monotonic() < deadline and pid_alive(state.pid):
         time.sleep(0.2)
-    if _pid_alive(state.pid):
+    if pid_alive(state.pid):
         os.kill(state.pid, signal.SIGKILL)
     _reap(state.pid)
     _state_file(settings).unlink(missing_ok=True)

@@ -13,20 +13,11 @@ from neo4j.exceptions import ConstraintError
 from pgxkg.errors import PgxkgError
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.cypher_files import read_cypher
+from pgxkg.graph.embedded import pid_alive
 
 
 class BuildLocked(PgxkgError):
     status_code = 409
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _take(graph: Graph) -> None:
@@ -42,7 +33,7 @@ def build_lock(graph: Graph) -> Iterator[None]:
     except ConstraintError:
         holder = graph.read("MATCH (l:BuildLock {id: 'build'}) RETURN l {.*} AS l")
         lock = holder[0]["l"] if holder else {}
-        stale = lock.get("host") == socket.gethostname() and not _pid_alive(int(lock.get("pid", 0)))
+        stale = lock.get("host") == socket.gethostname() and not pid_alive(int(lock.get("pid", 0)))
         if not stale:
             raise BuildLocked(
                 f"another build is writing to this database (pid {lock.get('pid')} on "
