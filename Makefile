@@ -10,7 +10,13 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-install: $(BIN)/.installed
+## The explorer page's network library (cytoscape.js) from npm, pinned by package-lock.json.
+EXPLORER := pgxkg/api/explorer
+$(EXPLORER)/static/vendor/cytoscape.min.js: $(EXPLORER)/package.json $(EXPLORER)/package-lock.json
+	npm ci --prefix $(EXPLORER) --no-audit --no-fund
+	touch $@
+
+install: $(BIN)/.installed $(EXPLORER)/static/vendor/cytoscape.min.js
 
 ## The main job: start the local Neo4j, fetch and load the data, serve the API.
 up: install

@@ -1,0 +1,5 @@
+"""Network exports (GraphML, GEXF, Cytoscape.js JSON, KGX TSV, CSV) and static figures.
+
+selectors (``select.py``) -> a networkx graph, or row streams for a full export ->
+writers (``writers.py``); ``model.py`` is the one mapping from Neo4j to attributes.
+"""
