@@ -223,16 +223,24 @@ def stats(
 @app.command("risk")
 @reports_errors
 def risk_command(
-    genotype: str = typer.Option(..., "--genotype", "-g",
+    genotype: str = typer.Option(None, "--genotype", "-g",
                                  help="A JSON or PharmCAT outside-call TSV file, inline JSON, or "
                                       "inline text like 'CYP2C19 *2/*2; HLA-B *57:01 positive'."),
     fmt: str = typer.Option("json", "--format", help="json or table"),
+    vcf: str = typer.Option(None, "--vcf", help="A GRCh38 VCF (plain or bgzipped) to call alleles from; "
+                                                "--genotype items (e.g. CYP2D6) override its calls per gene."),
+    sample: str = typer.Option(None, "--sample", help="With --vcf: the sample to report (default: all)."),
 ) -> None:
     """Which drugs are risky for this genotype, why, on what evidence, and what instead."""
     from pgxkg.graph.connection import Graph
     from pgxkg.queries.genotype_input import read_genotype
     from pgxkg.queries.risk import risk
 
+    if vcf:
+        _risk_from_vcf(vcf, sample, read_genotype(genotype) if genotype else [], fmt)
+        return
+    if not genotype:
+        raise typer.BadParameter("give --genotype, --vcf, or both")
     items = read_genotype(genotype)
     with Graph.connect() as graph:
         report = risk(graph, items)
@@ -240,6 +248,61 @@ def risk_command(
         print(report.model_dump_json(indent=2, exclude_none=True))
         return
     _print_risk_table(report)
+
+
+def _risk_from_vcf(vcf: str, sample: str | None, extra: list, fmt: str) -> None:
+    from pathlib import Path
+
+    from pgxkg.calling.report import vcf_risk
+    from pgxkg.graph.connection import Graph
+
+    with Graph.connect() as graph:
+        reports = vcf_risk(graph, Path(vcf), sample, extra)
+    if fmt == "json":
+        print(json.dumps([r.model_dump(mode="json", exclude_none=True) for r in reports], indent=2))
+        return
+    for report in reports:
+        out.print(f"[bold]Sample {report.sample}[/]", highlight=False)
+        _print_calls_table(report.calls)
+        _print_risk_table(report.risk)
+
+
+@app.command("call")
+@reports_errors
+def call_command(
+    vcf: str = typer.Argument(..., help="A GRCh38 VCF 4.x, plain or bgzipped, one or more samples."),
+    sample: str = typer.Option(None, "--sample", help="Call only this sample (default: every sample)."),
+    fmt: str = typer.Option("json", "--format", help="json, tsv or table"),
+) -> None:
+    """Call star-allele diplotypes from a VCF: which positions were read, which were missing, and why."""
+    from pathlib import Path
+
+    from pgxkg.calling.report import call_vcf, calls_tsv
+    from pgxkg.graph.connection import Graph
+
+    with Graph.connect() as graph:
+        samples = [calls for calls, _ in call_vcf(graph, Path(vcf), sample)]
+    if fmt == "json":
+        print(json.dumps([s.model_dump(mode="json", exclude_none=True) for s in samples], indent=2))
+    elif fmt == "tsv":
+        sys.stdout.write(calls_tsv(samples))
+    else:
+        for calls in samples:
+            out.print(f"[bold]Sample {calls.sample}[/]", highlight=False)
+            _print_calls_table(calls)
+
+
+def _print_calls_table(calls: Any) -> None:
+    from rich.table import Table
+
+    table = Table(show_edge=False)
+    for column in ("gene", "status", "call", "read", "missing", "why"):
+        table.add_column(column, overflow="fold")
+    for gene in calls.genes:
+        shown = gene.diplotype or ", ".join(f"{c.diplotype} ({c.score})" for c in gene.candidates[:3])
+        table.add_row(gene.gene, gene.status, shown, str(len(gene.positions_read)),
+                      str(len(gene.positions_missing)), gene.explanation[-1] if gene.explanation else "")
+    out.print(table)
 
 
 def _print_risk_table(report: Any) -> None:
@@ -316,6 +379,58 @@ def _cell(value: Any) -> str:
         text = json.dumps(value, default=str)
         return text if len(text) < 300 else text[:297] + "..."
     return "" if value is None else str(value)
+
+
+@app.command("export")
+@reports_errors
+def export_command(
+    fmt: str = typer.Option(..., "--format", "-f", help="graphml, gexf, cytoscape, kgx or csv"),
+    out: str = typer.Option(..., "--out", "-o",
+                            help="Output file; kgx/csv write OUT_nodes.EXT and OUT_edges.EXT, or one .zip"),
+    center: list[str] = typer.Option(None, "--center", "-c", help="An entity (repeatable): gene, drug, ..."),
+    depth: int = typer.Option(1, "--depth", "-d", help="Rings around each center (1-3)."),
+    limit: int = typer.Option(500, "--limit", help="Most nodes around each center."),
+    genotype: str = typer.Option(None, "--genotype", "-g", help="A genotype file or inline text: its risk "
+                                 "subgraph (genes, phenotypes, recommendations, risky drugs, alternatives)."),
+    everything: bool = typer.Option(False, "--all", help="The whole graph, streamed from Neo4j."),
+) -> None:
+    """Export part of the graph (or all of it) for Cytoscape, Gephi, KGX tools or pandas."""
+    from pathlib import Path
+
+    from pgxkg.export.select import Selection
+    from pgxkg.export.service import export
+    from pgxkg.graph.connection import Graph
+    from pgxkg.queries.genotype_input import read_genotype
+
+    selection = Selection(centers=tuple(center or ()), depth=depth, limit=limit, everything=everything,
+                          genotype=tuple(read_genotype(genotype)) if genotype else ()).check()
+    with Graph.connect() as graph:
+        result = export(graph, selection, fmt, Path(out))
+    err.print(f"{result.nodes:,} nodes and {result.edges:,} relationships -> "
+              + ", ".join(str(p) for p in result.paths), highlight=False)
+
+
+@app.command("figure")
+@reports_errors
+def figure_command(
+    center: list[str] = typer.Option(..., "--center", "-c", help="An entity (repeatable)."),
+    out: str = typer.Option(..., "--out", "-o", help="fig.svg, fig.png or fig.pdf"),
+    depth: int = typer.Option(1, "--depth", "-d", help="Rings around each center (1-3)."),
+    limit: int = typer.Option(40, "--limit", help="Most nodes around each center."),
+    title: str = typer.Option(None, help="Figure title (default: the centers)."),
+) -> None:
+    """A static network figure for a paper: coloured by type, labelled, with a legend."""
+    from pathlib import Path
+
+    from pgxkg.export.figure import draw
+    from pgxkg.export.select import Selection, select
+    from pgxkg.graph.connection import Graph
+
+    selection = Selection(centers=tuple(center), depth=depth, limit=limit).check()
+    with Graph.connect() as graph:
+        selected = select(graph, selection)
+    draw(selected, Path(out), title=title or ", ".join(center), centers=list(center))
+    err.print(f"{selected.number_of_nodes()} nodes, {selected.number_of_edges()} relationships -> {out}")
 
 
 @app.command("serve")

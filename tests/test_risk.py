@@ -267,3 +267,24 @@ def test_agrees_with_pharmcat_on_its_published_samples(loaded_graph: Graph, samp
     disagreements = {d: (our_verdicts[d], theirs[d]) for d in compared
                      if our_verdicts[d] != theirs[d] and (sample, d) not in KNOWN_DIFFERENCES}
     assert disagreements == {}
+
+
+def test_in_memory_rule_matching_equals_the_cypher_query(loaded_graph: Graph) -> None:
+    """rules.py is the in-memory twin of matching_recommendations.cypher; they must agree."""
+    from pgxkg.graph.cypher_files import read_cypher
+    from pgxkg.queries.phenotype import resolve_many
+    from pgxkg.queries.rules import RuleIndex
+
+    genotypes = ["CYP2C19 *2/*2", "HLA-B *15:02/*57:01", "CYP2C9 *3/*3; rs9923231 T/T", "HLA-B *15:02 negative",
+                 "TPMT Poor Metabolizer; NUDT15 *1/*1", "CYP2D6 0; CYP2C19 *1/*17", "SLCO1B1 Poor Function"]
+    resolved = resolve_many(loaded_graph, [read_genotype(g) for g in genotypes])
+    patients = [{"id": i, "conditions": sorted({c for g in genes for c in g.conditions}),
+                 "genes": sorted({g.gene for g in genes})} for i, genes in enumerate(resolved)]
+    rows = loaded_graph.read(read_cypher("pgxkg.queries", "matching_recommendations"), patients=patients)
+    index = RuleIndex.load(loaded_graph)
+    for patient in patients:
+        in_cypher = {(r["drug"], r["recommendation"], tuple(sorted(r["missing"])), tuple(sorted(r["matched"])))
+                     for r in rows if r["patient"] == patient["id"]}
+        in_memory = {(r["drug"], r["recommendation"], tuple(sorted(r["missing"])), tuple(r["matched"]))
+                     for r in index.match(set(patient["conditions"]), set(patient["genes"]))}
+        assert in_memory == in_cypher and in_cypher, genotypes[patient["id"]]

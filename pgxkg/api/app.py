@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from starlette.responses import Response
 
 from pgxkg import __version__
-from pgxkg.api import admin_routes, entity_routes, graph_routes, problems, risk_routes
+from pgxkg.api import admin_routes, entity_routes, explorer, export_routes, graph_routes, problems, risk_routes
+from pgxkg.api.body_limit import BodyLimit
 from pgxkg.api.deps import ApiSettings
 from pgxkg.graph.connection import Graph, open_driver
 from pgxkg.settings import Settings
@@ -35,19 +35,14 @@ def create_app(settings: Settings | None = None, api_settings: ApiSettings | Non
     app = FastAPI(title="pgxkg", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.api_settings = api_settings
     problems.install(app)
+    # Body cap inside CORS, so a 413 still carries the CORS headers a browser needs to read it.
+    app.add_middleware(BodyLimit, max_bytes=api_settings.max_body_bytes)
     if api_settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(api_settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["*"])
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next) -> Response:
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > api_settings.max_body_bytes:
-            return problems.problem(413, "Content Too Large",
-                                    f"request bodies are limited to {api_settings.max_body_bytes} bytes",
-                                    request)
-        return await call_next(request)
-
     for module in (risk_routes, entity_routes, graph_routes, admin_routes):
         app.include_router(module.router)
+    app.include_router(export_routes.router)
+    explorer.mount(app)  # keep last: the page's StaticFiles at "/" must not shadow any route
     return app

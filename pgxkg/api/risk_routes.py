@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Depends, File, Form, UploadFile
+from fastapi.responses import JSONResponse
 
 from pgxkg.api.deps import ApiSettings, get_api_settings, get_graph
+from pgxkg.calling.report import VcfRiskModel, vcf_risk
 from pgxkg.errors import InvalidInput, PgxkgError
 from pgxkg.graph.connection import Graph
 from pgxkg.queries.genotype_input import from_mapping, from_outside_call_tsv
 from pgxkg.queries.models import RiskReportModel
-from pgxkg.queries.risk import risk, risk_many
+from pgxkg.queries.risk import risk, risk_reports
 
 router = APIRouter(tags=["risk"])
 
@@ -56,4 +60,24 @@ def post_risk_batch(
             parsed.append(from_mapping(genotype))
         except InvalidInput as error:
             raise InvalidInput(f"genotype {index}: {error.message}", error.suggestions) from None
-    return risk_many(graph, parsed)
+    # Built from pieces validated once and cached; re-validating 1,000 reports would cost seconds.
+    return JSONResponse(risk_reports(graph, parsed))
+
+
+@router.post("/risk/vcf", response_model=list[VcfRiskModel], response_model_exclude_none=True,
+             summary="Call star alleles from a GRCh38 VCF upload, then risky drugs per sample")
+def post_risk_vcf(
+    vcf: UploadFile = File(..., description="VCF 4.x on GRCh38, plain or bgzipped, one or more samples"),
+    sample: str | None = Form(None, description="report only this sample"),
+    outside_calls: str | None = Form(None, description="PharmCAT outside-call TSV (e.g. CYP2D6); "
+                                                       "overrides the VCF's call for those genes"),
+    graph: Graph = Depends(get_graph),
+) -> list[VcfRiskModel]:
+    """Per sample: the diplotype calls (positions read, missing, why) and the risk report they lead to."""
+    extra = from_outside_call_tsv(outside_calls, "outside_calls") if outside_calls else []
+    with tempfile.TemporaryDirectory(prefix="pgxkg-vcf-") as folder:
+        path = Path(folder) / (Path(vcf.filename or "upload.vcf").name or "upload.vcf")
+        with path.open("wb") as handle:
+            while chunk := vcf.file.read(1 << 20):
+                handle.write(chunk)
+        return vcf_risk(graph, path, sample or None, extra)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pgxkg.errors import InvalidInput
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.cypher_files import read_cypher
 from pgxkg.loaders.records import condition, diplotype_id
@@ -40,16 +41,27 @@ def resolve(graph: Graph, items: list[GeneInput]) -> list[ResolvedGene]:
     return resolve_many(graph, [items])[0]
 
 
-def resolve_many(graph: Graph, genotypes: list[list[GeneInput]]) -> list[list[ResolvedGene]]:
-    """Resolve many genotypes with one diplotype lookup round trip in total."""
+def resolve_many(graph: Graph, genotypes: list[list[GeneInput]],
+                 indexed: bool = False) -> list[list[ResolvedGene]]:
+    """Resolve many genotypes with one diplotype lookup round trip in total.
+
+    With ``indexed`` a validation error names the genotype it is about ("genotype 3: ...").
+    """
     vocab = vocabulary(graph)
-    prepared = [[_prepare(vocab, item) for item in items] for items in genotypes]
+    prepared = []
+    for index, items in enumerate(genotypes):
+        try:
+            prepared.append([_prepare(vocab, item) for item in items])
+        except InvalidInput as error:
+            if not indexed:
+                raise
+            raise InvalidInput(f"genotype {index}: {error.message}", error.suggestions) from None
     wanted = {
         resolved.diplotype: {"id": resolved.diplotype, "alleles": list(alleles)}
         for genotype in prepared for resolved, alleles, gene in genotype
         if resolved.kind == "diplotype" and not gene.is_presence_gene
     }
-    mapped = _lookup_diplotypes(graph, list(wanted.values()))
+    mapped = _lookup_diplotypes(graph, vocab, list(wanted.values()))
     results = []
     for genotype in prepared:
         resolved_genes = []
@@ -109,11 +121,14 @@ def _prepare(vocab: Vocabulary, item: GeneInput) -> tuple[ResolvedGene, tuple[st
     return resolved, alleles, gene
 
 
-def _lookup_diplotypes(graph: Graph, wanted: list[dict]) -> dict[str, dict]:
-    if not wanted:
-        return {}
-    rows = graph.read(read_cypher("pgxkg.queries", "diplotype_phenotypes"), diplotypes=wanted)
-    return {row["id"]: row for row in rows}
+def _lookup_diplotypes(graph: Graph, vocab: Vocabulary, wanted: list[dict]) -> dict[str, dict]:
+    """Diplotype -> phenotype rows; static data, so cached with the vocabulary load."""
+    cache = vocab.extras.setdefault("diplotypes", {})
+    missing = [d for d in wanted if d["id"] not in cache]
+    if missing:
+        for row in graph.read(read_cypher("pgxkg.queries", "diplotype_phenotypes"), diplotypes=missing):
+            cache[row["id"]] = row
+    return {d["id"]: cache[d["id"]] for d in wanted}
 
 
 def _apply_diplotype(vocab: Vocabulary, gene: GeneVocabulary, resolved: ResolvedGene, row: dict) -> None:
@@ -128,6 +143,8 @@ def _apply_diplotype(vocab: Vocabulary, gene: GeneVocabulary, resolved: Resolved
         source = ", ".join(mapped.get("sources") or [])
         _set_phenotype(resolved, gene, mapped["phenotype"],
                        f"{resolved.diplotype} -[HAS_PHENOTYPE {source}]-> {mapped['phenotype_id']}")
+        if mapped["phenotype"] == INDETERMINATE:
+            resolved.reason = _untypeable(alleles) or "the guideline's table maps this diplotype to Indeterminate"
         return
     found = vocab.phenotype_for_score(gene, resolved.activity_score) if resolved.activity_score is not None \
         else None
@@ -135,11 +152,15 @@ def _apply_diplotype(vocab: Vocabulary, gene: GeneVocabulary, resolved: Resolved
         _set_phenotype(resolved, gene, found["name"],
                        f"alleles' activity values sum to {resolved.activity_score:g} -> {found['name']}")
         return
+    reason = _untypeable(alleles) or f"{resolved.diplotype} is not in the diplotype-phenotype tables"
+    _indeterminate(resolved, gene, reason)
+
+
+def _untypeable(alleles: list[dict]) -> str | None:
+    """Why the data cannot type these alleles: unknown or uncertain function, if any."""
     unknown = [a["id"] for a in alleles if not a.get("function") or "unknown" in str(a["function"]).lower()
                or "uncertain" in str(a["function"]).lower()]
-    reason = (f"{', '.join(unknown)} has unknown or uncertain function" if unknown
-              else f"{resolved.diplotype} is not in the diplotype-phenotype tables")
-    _indeterminate(resolved, gene, reason)
+    return f"{', '.join(unknown)}: unknown or uncertain function" if unknown else None
 
 
 def _presence_conditions(gene: GeneVocabulary, resolved: ResolvedGene, alleles: tuple[str, ...]) -> None:

@@ -14,6 +14,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from neo4j.exceptions import ClientError
+
 from pgxkg.errors import InvalidInput, NotFound
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.cypher_files import read_cypher
@@ -21,7 +23,8 @@ from pgxkg.graph.cypher_files import read_cypher
 MAX_DEPTH = 3
 MAX_SUBGRAPH_NODES = 500
 MAX_HOPS = 8
-INTEGER_PARAMS = {"limit", "depth", "max_hops", "sample"}
+MAX_SEARCH_WORDS = 8
+INTEGER_PARAMS = {"limit", "depth", "max_hops", "sample", "offset"}
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
 
@@ -58,7 +61,8 @@ def coerce_params(query: NamedQuery, given: dict[str, str]) -> dict[str, Any]:
                            sorted(query.params))
     params: dict[str, Any] = {}
     for name, example in query.params.items():
-        value = given.get(name, example if name in INTEGER_PARAMS else None)
+        # Integer parameters default to their example; an empty example marks an optional text one.
+        value = given.get(name, example if name in INTEGER_PARAMS or example == "" else None)
         if value is None:
             raise InvalidInput(f"query {query.name!r} needs --param {name}=... (e.g. {name}={example})")
         if name in INTEGER_PARAMS:
@@ -82,7 +86,7 @@ def run_named(graph: Graph, name: str, given: dict[str, str]) -> list[dict[str, 
     if name == "subgraph":
         return [subgraph(graph, params["center"], params["depth"], params["limit"])]
     if name == "search":
-        return search(graph, params["q"], params["limit"])
+        return search(graph, params["q"], params["limit"], params.get("offset", 0))
     return graph.read(queries[name].text, **params)
 
 
@@ -90,32 +94,56 @@ def escape_lucene(text: str) -> str:
     return _LUCENE_SPECIAL.sub(r"\\\1", text)
 
 
-def search(graph: Graph, q: str, limit: int = 20) -> list[dict[str, Any]]:
-    words = [escape_lucene(w) for w in q.split() if w.strip()]
+def search(graph: Graph, q: str, limit: int = 20, offset: int = 0, fuzzy: bool = False) -> list[dict[str, Any]]:
+    """Full-text hits, best first; ``fuzzy`` also matches words one or two edits away (for suggestions)."""
+    # Lower case: the index is case-insensitive anyway, and AND/OR/NOT stop being operators.
+    words = [escape_lucene(w.lower()) for w in q.split() if w.strip()][:MAX_SEARCH_WORDS]
     if not words:
         raise InvalidInput("the search text is empty")
-    query = " AND ".join(f"({w} OR {w}*)" for w in words)
-    return graph.read(read_cypher("pgxkg.queries", "search"), q=query, limit=_bounded(limit, 1, 200, "limit"))
+    query = " AND ".join(f"({w} OR {w}*" + (f" OR {w}~)" if fuzzy else ")") for w in words)
+    try:
+        return graph.read(read_cypher("pgxkg.queries", "search"), q=query,
+                          limit=_bounded(limit, 1, 200, "limit"), offset=_bounded(offset, 0, 10_000, "offset"))
+    except ClientError as error:  # e.g. Lucene's limit on the clauses a prefix query expands to
+        raise InvalidInput(f"cannot search for {q!r}: {error.message}") from None
 
 
-def find_entity(graph: Graph, key: str) -> dict[str, Any]:
-    """The node a user means by ``key``; NotFound with near matches from the full-text index."""
-    rows = graph.read(read_cypher("pgxkg.queries", "find_entity"), key=key.strip())
+def suggest(graph: Graph, key: str, label: str | None = None, n: int = 5) -> list[str]:
+    """Near matches for a key nothing is called: prefix and fuzzy full-text hits."""
+    if not key.strip():
+        return []
+    try:
+        hits = search(graph, key, 25, fuzzy=True)
+    except InvalidInput:
+        return []
+    return [hit["key"] if label else f"{hit['key']} ({hit['label']})"
+            for hit in hits if not label or hit["label"] == label][:n]
+
+
+def find_entity(graph: Graph, key: str, label: str | None = None) -> dict[str, Any]:
+    """The node a user means by ``key`` (only among ``label`` nodes if given); NotFound with near matches."""
+    key = key.strip()
+    rows = graph.read(read_cypher("pgxkg.queries", "find_entity"), key=key, label=label or "") if key else []
     if rows:
         return rows[0]
-    suggestions: list[str] = []
-    if key.strip():
-        suggestions = [f"{r['key']} ({r['label']})" for r in search(graph, key, 5)]
-    raise NotFound(f"nothing in the graph is called {key!r}", suggestions)
+    what = {"Gene": "gene", "Drug": "drug", "Disease": "disease", "Variant": "variant",
+            "Allele": "allele"}.get(label or "", "thing in the graph")
+    raise NotFound(f"no {what} is called {key!r}", suggest(graph, key, label))
 
 
-def entity_summary(graph: Graph, key: str, label: str | None = None, sample: int = 10) -> dict[str, Any]:
-    """A node with neighbours grouped by type; ``label`` restricts what ``key`` may name."""
-    found = find_entity(graph, key) if label != "Drug" else _drug(graph, key)
-    if label and found["label"] != label:
-        raise NotFound(f"{key!r} is a {found['label']}, not a {label}")
-    row = graph.read(read_cypher("pgxkg.queries", "entity_summary"), element=found["element_id"],
-                     sample=sample)[0]
+SUMMARY_LABELS = ("Gene", "Drug", "Disease", "Variant", "Allele")
+
+
+def entity_summary(graph: Graph, key: str, label: str, sample: int = 10) -> dict[str, Any]:
+    """A Gene, Drug, Disease, Variant or Allele with neighbours grouped by type; NotFound with near matches."""
+    if label not in SUMMARY_LABELS:
+        raise InvalidInput(f"entity summaries are for {', '.join(SUMMARY_LABELS)}, not {label}")
+    key = key.strip()
+    rows = graph.read(read_cypher("pgxkg.queries", "entity_summary"), key=key, label=label,
+                      sample=_bounded(sample, 0, 100, "sample")) if key else []
+    if not rows:
+        raise NotFound(f"no {label.lower()} is called {key!r}", suggest(graph, key, label))
+    row = rows[0]
     row["evidence"] = {n["type"] + ("" if n["direction"] == "out" else "<-") + ":" + n["label"]: n["count"]
                        for n in row["neighbours"]}
     return row
@@ -127,16 +155,18 @@ def resolve_drug_id(graph: Graph, key: str) -> str:
 
 
 def _drug(graph: Graph, key: str) -> dict[str, Any]:
-    rows = graph.read(read_cypher("pgxkg.queries", "drug_lookup"), name=key.strip())
+    key = key.strip()
+    rows = graph.read(read_cypher("pgxkg.queries", "drug_lookup"), name=key) if key else []
     if rows:
         return {"element_id": rows[0]["element_id"], "label": "Drug", "id": rows[0]["id"]}
-    suggestions = [r["key"] for r in search(graph, key, 8) if r["label"] == "Drug"][:5] if key.strip() else []
-    raise NotFound(f"no drug is called {key!r}", suggestions)
+    raise NotFound(f"no drug is called {key!r}", suggest(graph, key, "Drug"))
 
 
 def shortest_paths(graph: Graph, source: str, target: str, max_hops: int = 4,
                    limit: int = 5) -> list[dict[str, Any]]:
     start, end = find_entity(graph, source), find_entity(graph, target)
+    if start["element_id"] == end["element_id"]:
+        raise InvalidInput(f"{source!r} and {target!r} name the same entity; a path needs two")
     return graph.read(read_cypher("pgxkg.queries", "shortest_path"),
                       from_element=start["element_id"], to_element=end["element_id"],
                       max_hops=_bounded(max_hops, 1, MAX_HOPS, "max_hops"),

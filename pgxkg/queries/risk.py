@@ -1,28 +1,26 @@
 """Which drugs are risky for this genotype, why, on what evidence, and what instead.
 
 Pipeline: genotype input -> phenotype resolution (``phenotype.py``) -> matching
-recommendations (``matching_recommendations.cypher``) -> evidence and
+recommendations (``rules.py``, the in-memory twin of ``matching_recommendations.cypher``) -> evidence and
 alternatives (``drug_evidence.cypher``) -> a ranked report per drug.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.cypher_files import read_cypher
 from pgxkg.loaders.records import ACTIONABLE, CATEGORIES
 from pgxkg.queries.genotype_input import GeneInput
 from pgxkg.queries.models import (
-    AlternativeModel,
-    DrugRiskModel,
     LevelModel,
     RecommendationModel,
-    ResolvedGeneModel,
     RiskReportModel,
 )
 from pgxkg.queries.phenotype import ResolvedGene, resolve_many
+from pgxkg.queries.rules import RuleIndex
+from pgxkg.queries.vocabulary import vocabulary
 
 SOURCE_ORDER = {"CPIC": 0, "DPWG": 1}
 CATEGORY_RANK = {name: rank for rank, name in enumerate((*CATEGORIES, "needs_result"))}
@@ -32,40 +30,72 @@ MAX_CLASS_ALTERNATIVES = 8
 
 
 def risk(graph: Graph, items: list[GeneInput]) -> RiskReportModel:
-    return risk_many(graph, [items])[0]
+    return RiskReportModel.model_validate(risk_reports(graph, [items], indexed=False)[0])
 
 
-def risk_many(graph: Graph, genotypes: list[list[GeneInput]]) -> list[RiskReportModel]:
-    """Risk reports for many genotypes with a fixed number of round trips (batch screening)."""
-    resolved = resolve_many(graph, genotypes)
-    patients = [
-        {"id": index, "conditions": sorted({c for gene in genes for c in gene.conditions}),
-         "genes": sorted({gene.gene for gene in genes})}
-        for index, genes in enumerate(resolved)
+def risk_many(graph: Graph, genotypes: list[list[GeneInput]], indexed: bool = True) -> list[RiskReportModel]:
+    """Typed risk reports for many genotypes (see ``risk_reports``)."""
+    return [RiskReportModel.model_validate(r) for r in risk_reports(graph, genotypes, indexed)]
+
+
+def risk_reports(graph: Graph, genotypes: list[list[GeneInput]], indexed: bool = True) -> list[dict]:
+    """Risk reports as plain JSON-ready dicts in the RiskReportModel shape, for batch screening.
+
+    Rules, recommendation texts and drug evidence are cached with the vocabulary, so a batch
+    costs one diplotype lookup round trip; validation is left to the caller's edge (``risk``,
+    the API's response model). A genotype the vocabulary rejects raises InvalidInput naming
+    its index (unless not ``indexed``).
+    """
+    resolved = resolve_many(graph, genotypes, indexed)
+    index = _rule_index(graph)
+    rows_by_patient = [
+        index.match({c for gene in genes for c in gene.conditions}, {gene.gene for gene in genes})
+        for genes in resolved
     ]
-    rows = graph.read(read_cypher("pgxkg.queries", "matching_recommendations"), patients=patients)
-    by_patient: dict[int, list[dict]] = defaultdict(list)
-    for row in rows:
-        by_patient[row["patient"]].append(row)
-    evidence = _evidence(graph, rows)
-    return [
-        _report(genes, by_patient[index], evidence) for index, genes in enumerate(resolved)
-    ]
+    all_rows = [row for rows in rows_by_patient for row in rows]
+    details = _recommendations(graph, {row["recommendation"] for row in all_rows})
+    evidence = _evidence(graph, all_rows)
+    return [_report(genes, rows, details, evidence) for genes, rows in zip(resolved, rows_by_patient, strict=True)]
+
+
+def _rule_index(graph: Graph) -> RuleIndex:
+    """The rules of every recommendation, cached with the vocabulary load."""
+    extras = vocabulary(graph).extras
+    if "rules" not in extras:
+        extras["rules"] = RuleIndex.load(graph)
+    return extras["rules"]
+
+
+def _recommendations(graph: Graph, ids: set[str]) -> dict[str, tuple[dict, dict | None]]:
+    """Recommendation properties and guideline by id, cached with the vocabulary load."""
+    cache = vocabulary(graph).extras.setdefault("recommendations", {})
+    missing = sorted(ids - cache.keys())
+    if missing:
+        for row in graph.read(read_cypher("pgxkg.queries", "recommendation_details"), ids=missing):
+            cache[row["id"]] = (row["recommendation"], row["guideline"])
+    return {rec_id: cache[rec_id] for rec_id in ids}
 
 
 def _evidence(graph: Graph, rows: list[dict]) -> dict[str, dict]:
+    """Per-drug evidence (levels, PMIDs, named alternatives by recommendation, ATC class mates).
+
+    It does not depend on the genotype, so it is cached with the vocabulary load and only
+    drugs not seen since are queried.
+    """
     drugs = sorted({row["drug"] for row in rows})
-    recommendations = sorted({row["recommendation"]["id"] for row in rows})
     if not drugs:
         return {}
-    found = graph.read(read_cypher("pgxkg.queries", "drug_evidence"), drugs=drugs,
-                       recommendations=recommendations)
-    return {row["drug"]: row for row in found}
+    cache = vocabulary(graph).extras.setdefault("drug_evidence", {})
+    missing = [drug for drug in drugs if drug not in cache]
+    if missing:
+        for row in graph.read(read_cypher("pgxkg.queries", "drug_evidence"), drugs=missing):
+            cache[row["drug"]] = row
+    return {drug: cache[drug] for drug in drugs if drug in cache}
 
 
-def _report(genes: list[ResolvedGene], rows: list[dict], evidence: dict[str, dict]) -> RiskReportModel:
-    explain = {c: f"{g.gene} {g.input.split(' ', 1)[-1]}" + (f" -> {g.phenotype}" if g.phenotype else "")
-               for g in genes for c in g.conditions}
+def _report(genes: list[ResolvedGene], rows: list[dict], details: dict[str, tuple[dict, dict | None]],
+            evidence: dict[str, dict]) -> dict:
+    explain = {c: _fact(g) for g in genes for c in g.conditions}
     fired: dict[str, list[dict]] = defaultdict(list)
     needs: dict[str, set[str]] = defaultdict(set)
     for row in rows:
@@ -73,83 +103,110 @@ def _report(genes: list[ResolvedGene], rows: list[dict], evidence: dict[str, dic
             needs[row["drug"]].update(row["missing"])
         else:
             fired[row["drug"]].append(row)
-    drugs = [_drug(drug, fired[drug], evidence.get(drug, {}), explain) for drug in fired]
+    drugs = [_drug(drug, fired[drug], details, evidence.get(drug, {}), explain) for drug in fired]
     drugs += [
-        DrugRiskModel(drug=drug, category="needs_result", genes=sorted(missing),
-                      needs_results_for=sorted(missing),
-                      levels=_levels(evidence.get(drug, {})))
+        {"drug": drug, "category": "needs_result", "genes": sorted(missing), "recommendations": [],
+         "needs_results_for": sorted(missing), "levels": _levels(evidence.get(drug, {}))}
         for drug, missing in needs.items() if drug not in fired
     ]
-    categories = {d.drug: d.category for d in drugs}
+    categories = {d["drug"]: d["category"] for d in drugs}
     for drug in drugs:
-        drug.alternatives = _alternatives(drug, evidence.get(drug.drug, {}), categories)
+        fired_ids = {r["id"] for r in drug["recommendations"]}
+        drug["alternatives"] = _alternatives(drug, evidence.get(drug["drug"], {}), categories, fired_ids)
     drugs.sort(key=_rank)
-    return RiskReportModel(genotype=[ResolvedGeneModel(**g.as_dict()) for g in genes], drugs=drugs)
+    return {"genotype": [g.as_dict() for g in genes], "drugs": drugs}
 
 
-def _drug(drug: str, rows: list[dict], evidence: dict, explain: dict[str, str]) -> DrugRiskModel:
+def _fact(gene: ResolvedGene) -> str:
+    """The genotype fact in words, e.g. ``CYP2C19 *2/*2 -> Poor Metabolizer`` (order-free)."""
+    given = gene.diplotype[len(gene.gene):].strip() if gene.diplotype else gene.input.split(" ", 1)[-1]
+    return f"{gene.gene} {given}" + (f" -> {gene.phenotype}" if gene.phenotype else "")
+
+
+def _drug(drug: str, rows: list[dict], details: dict[str, tuple[dict, dict | None]], evidence: dict,
+          explain: dict[str, str]) -> dict:
     levels = _levels(evidence)
     recommendations = sorted(
-        (_recommendation(row, levels, evidence, explain) for row in rows),
-        key=lambda r: (SOURCE_ORDER.get(r.source, 9), CATEGORY_RANK[r.category], r.id),
+        (_recommendation(row, details, levels, evidence, explain) for row in rows),
+        key=lambda r: (SOURCE_ORDER.get(r["source"], 9), CATEGORY_RANK[r["category"]], r["id"]),
     )
-    cpic = [r for r in recommendations if r.source == "CPIC"]
-    deciding = cpic or recommendations
-    category = min((r.category for r in deciding), key=CATEGORY_RANK.__getitem__)
-    genes = sorted({g for r in recommendations for g in r.genes})
-    return DrugRiskModel(drug=drug, category=category, genes=genes, recommendations=recommendations,
-                         levels=levels)
+    cpic = [r for r in recommendations if r["source"] == "CPIC"]
+    category = min((r["category"] for r in cpic or recommendations), key=CATEGORY_RANK.__getitem__)
+    genes = sorted({g for r in recommendations for g in r["genes"]})
+    return {"drug": drug, "category": category, "genes": genes, "recommendations": recommendations,
+            "levels": levels, "needs_results_for": []}
 
 
-def _recommendation(row: dict, levels: list[LevelModel], evidence: dict,
-                    explain: dict[str, str]) -> RecommendationModel:
-    rec: dict[str, Any] = row["recommendation"]
-    genes = rec.get("genes") or []
-    gene_levels = [level for level in levels if level.gene in genes]
-    return RecommendationModel(
-        id=rec["id"], source=rec.get("source") or "", category=rec.get("category") or "no_recommendation",
-        category_origin=rec.get("category_origin"), text=rec.get("text") or "",
-        guideline=row.get("guideline"), genes=genes, phenotypes=rec.get("phenotypes") or [],
-        strength=rec.get("strength") or rec.get("classification"),
-        triggered_by=sorted({explain.get(c, c) for c in row["matched"]}),
-        cpic_level=_best(gene_levels, "cpic_level", CPIC_LEVEL_RANK),
-        pharmgkb_level=_best(gene_levels, "pharmgkb_level", PHARMGKB_LEVEL_RANK),
-        pmids=[str(p) for p in evidence.get("pmids") or []],
-    )
+def _recommendation(row: dict, details: dict[str, tuple[dict, dict | None]], levels: list[dict],
+                    evidence: dict, explain: dict[str, str]) -> dict:
+    """The recommendation as this patient sees it: its static part (validated once against
+    the model and cached beside the drug's evidence) plus the facts that triggered it."""
+    static = evidence.setdefault("_recommendations", {})
+    rec_id = row["recommendation"]
+    if rec_id not in static:
+        rec, guideline = details[rec_id]
+        genes = rec.get("genes") or []
+        gene_levels = [level for level in levels if level["gene"] in genes]
+        static[rec_id] = RecommendationModel(
+            id=rec_id, source=rec.get("source") or "",
+            category=rec.get("category") or "no_recommendation",
+            category_origin=rec.get("category_origin"), text=rec.get("text") or "",
+            guideline=guideline, genes=genes, phenotypes=rec.get("phenotypes") or [],
+            strength=rec.get("strength") or rec.get("classification"),
+            cpic_level=_best(gene_levels, "cpic_level", CPIC_LEVEL_RANK),
+            pharmgkb_level=_best(gene_levels, "pharmgkb_level", PHARMGKB_LEVEL_RANK),
+            pmids=[str(p) for p in evidence.get("pmids") or []],
+        ).model_dump(exclude_none=True)
+    return {**static[rec_id], "triggered_by": sorted({explain.get(c, c) for c in row["matched"]})}
 
 
-def _levels(evidence: dict) -> list[LevelModel]:
-    return [LevelModel(**level) for level in evidence.get("levels") or [] if level.get("gene")]
+def _levels(evidence: dict) -> list[dict]:
+    """The drug's gene levels, validated once and cached beside its evidence."""
+    if "_levels" not in evidence:
+        evidence["_levels"] = [LevelModel(**level).model_dump(exclude_none=True)
+                               for level in evidence.get("levels") or [] if level.get("gene")]
+    return evidence["_levels"]
 
 
-def _best(levels: list[LevelModel], attribute: str, rank: dict[str, int]) -> str | None:
-    values = [getattr(level, attribute) for level in levels if getattr(level, attribute)]
+def _best(levels: list[dict], attribute: str, rank: dict[str, int]) -> str | None:
+    values = [level[attribute] for level in levels if level.get(attribute)]
     return min(values, key=lambda v: rank.get(v, 99)) if values else None
 
 
-def _alternatives(drug: DrugRiskModel, evidence: dict, categories: dict[str, str]) -> list[AlternativeModel]:
-    if drug.category not in ACTIONABLE:
+def _alternatives(drug: dict, evidence: dict, categories: dict[str, str], fired: set[str]) -> list[dict]:
+    """Drugs the fired recommendations name, then untroubled drugs of the same ATC class."""
+    if drug["category"] not in ACTIONABLE:
         return []
-    named = {}
-    for item in evidence.get("named") or []:
-        if item.get("drug"):
+    if "_sorted" not in evidence:  # static per drug: sort once
+        evidence["_sorted"] = (
+            sorted(evidence.get("named") or [], key=lambda i: (i.get("drug") or "", i.get("via") or "")),
+            sorted(evidence.get("class_mates") or [], key=lambda i: (i["atc_class"], i["drug"])),
+        )
+    named_items, class_items = evidence["_sorted"]
+    named: dict[str, dict] = {}
+    for item in named_items:
+        if item.get("drug") and item.get("via") in fired:
             category = categories.get(item["drug"])
-            named[item["drug"]] = AlternativeModel(
-                drug=item["drug"], kind="named_in_recommendation",
-                risky=category in ACTIONABLE, category=category)
-    class_mates: dict[str, AlternativeModel] = {}
-    for item in sorted(evidence.get("class_mates") or [], key=lambda i: (i["atc_class"], i["drug"])):
+            named[item["drug"]] = _without_none({"drug": item["drug"], "kind": "named_in_recommendation",
+                                                 "risky": category in ACTIONABLE, "category": category})
+    class_mates: dict[str, dict] = {}
+    for item in class_items:
         mate = item.get("drug")
         if mate and mate not in named and mate not in class_mates and categories.get(mate) not in ACTIONABLE:
-            class_mates[mate] = AlternativeModel(drug=mate, kind="same_atc_class",
-                                                 atc_class=item["atc_class"], category=categories.get(mate))
+            class_mates[mate] = _without_none({"drug": mate, "kind": "same_atc_class", "risky": False,
+                                               "atc_class": item["atc_class"], "category": categories.get(mate)})
     return list(named.values()) + list(class_mates.values())[:MAX_CLASS_ALTERNATIVES]
 
 
-def _rank(drug: DrugRiskModel) -> tuple:
+def _without_none(item: dict) -> dict:
+    return {k: v for k, v in item.items() if v is not None}
+
+
+def _rank(drug: dict) -> tuple:
+    levels = drug["levels"]
     return (
-        CATEGORY_RANK[drug.category],
-        min((CPIC_LEVEL_RANK.get(level.cpic_level or "", 99) for level in drug.levels), default=99),
-        min((PHARMGKB_LEVEL_RANK.get(level.pharmgkb_level or "", 99) for level in drug.levels), default=99),
-        drug.drug,
+        CATEGORY_RANK[drug["category"]],
+        min((CPIC_LEVEL_RANK.get(level.get("cpic_level") or "", 99) for level in levels), default=99),
+        min((PHARMGKB_LEVEL_RANK.get(level.get("pharmgkb_level") or "", 99) for level in levels), default=99),
+        drug["drug"],
     )

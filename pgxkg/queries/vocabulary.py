@@ -11,6 +11,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from pgxkg.errors import InvalidInput
 from pgxkg.graph.connection import Graph
@@ -44,16 +45,24 @@ class Vocabulary:
     all_symbols: set[str]
     rsids: dict[str, str]  # rsid -> gene
     loaded_at: float = field(default_factory=time.monotonic)
+    # Other static reference data cached for the life of this load (e.g. per-drug evidence).
+    extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, graph: Graph) -> Vocabulary:
-        genes = {}
+        """Three small aggregate queries (no per-gene subqueries: that took seconds)."""
+        genes: dict[str, GeneVocabulary] = {}
+
+        def gene(symbol: str) -> GeneVocabulary:
+            return genes.setdefault(symbol, GeneVocabulary(symbol))
+
         for row in graph.read(read_cypher("pgxkg.queries", "vocabulary")):
-            genes[row["gene"]] = GeneVocabulary(
-                row["gene"], set(row["alleles"]),
-                {p["name"].lower(): p for p in row["phenotypes"] if p.get("name")},
-                set(row["status_alleles"]),
-            )
+            gene(row["gene"]).alleles = set(row["alleles"])
+        for row in graph.read(read_cypher("pgxkg.queries", "vocabulary_phenotypes")):
+            gene(row["gene"]).phenotypes = {p["name"].lower(): p for p in row["phenotypes"] if p.get("name")}
+        for row in graph.read(read_cypher("pgxkg.queries", "vocabulary_conditions")):
+            if row["gene"]:
+                gene(row["gene"]).status_alleles = {a for a in row["status_alleles"] if a}
         symbols = {r["symbol"] for r in graph.read(read_cypher("pgxkg.queries", "gene_symbols"))}
         rsids = {r["rsid"]: r["gene"] for r in graph.read(read_cypher("pgxkg.queries", "rsids"))}
         return cls(genes, symbols, rsids)
@@ -124,11 +133,21 @@ _lock = threading.Lock()
 
 
 def vocabulary(graph: Graph) -> Vocabulary:
-    with _lock:
+    """The cached vocabulary; once it is stale one caller reloads it while the others keep the old one."""
+    current = _cache.get(id(graph))
+    if current is not None and time.monotonic() - current.loaded_at <= TTL_SECONDS:
+        return current
+    if current is not None and not _lock.acquire(blocking=False):
+        return current
+    if current is None:
+        _lock.acquire()
+    try:
         current = _cache.get(id(graph))
         if current is None or time.monotonic() - current.loaded_at > TTL_SECONDS:
             current = _cache[id(graph)] = Vocabulary.load(graph)
         return current
+    finally:
+        _lock.release()
 
 
 def invalidate() -> None:

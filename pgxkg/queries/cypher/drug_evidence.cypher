@@ -1,6 +1,6 @@
 // Evidence and alternatives for a set of drugs: gene-drug levels, guideline PMIDs,
-// drugs named by the recommendations, and drugs that share an ATC class.
-// $drugs: [drug ids]; $recommendations: [recommendation ids]
+// drugs named by each of its recommendations (`via`), and drugs that share an ATC class.
+// Genotype-independent, so callers cache it per drug. $drugs: [drug ids]
 UNWIND $drugs AS drug_id
 MATCH (d:Drug {id: drug_id})
 CALL (d) {
@@ -15,7 +15,7 @@ CALL (d) {
 }
 CALL (d) {
   OPTIONAL MATCH (r:Recommendation)-[:FOR_DRUG]->(d), (r)-[:SUGGESTS]->(alt:Drug)
-  WHERE r.id IN $recommendations AND alt <> d
+  WHERE alt <> d
   RETURN collect(DISTINCT {drug: alt.id, via: r.id}) AS named
 }
 CALL (d) {

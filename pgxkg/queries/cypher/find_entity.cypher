@@ -1,21 +1,23 @@
 // name: find_entity
-// description: Find a node by its key in any label: gene symbol, drug name, disease, variant, allele, phenotype or other id.
-// params: key=CYP2C19
+// description: Find a node by its key in any label (or only in $label): gene symbol, drug name, disease, variant, allele, phenotype or other id.
+// params: key=CYP2C19 label=
 CALL () {
-  MATCH (n:Gene {symbol: $key}) RETURN n
-  UNION MATCH (n:Drug {id: toLower($key)}) RETURN n
-  UNION MATCH (n:Drug) WHERE n.rxnorm = $key OR n.pharmgkb_id = $key RETURN n
-  UNION MATCH (n:Disease {id: $key}) RETURN n
-  UNION MATCH (n:Variant {id: $key}) RETURN n
-  UNION MATCH (n:Allele {id: $key}) RETURN n
-  UNION MATCH (n:Phenotype {id: $key}) RETURN n
-  UNION MATCH (n:Diplotype {id: $key}) RETURN n
-  UNION MATCH (n:Guideline {id: $key}) RETURN n
-  UNION MATCH (n:Recommendation {id: $key}) RETURN n
-  UNION MATCH (n:ClinicalAnnotation {id: $key}) RETURN n
-  UNION MATCH (n:PhenotypicFeature {id: $key}) RETURN n
-  UNION MATCH (n:DrugClass {code: $key}) RETURN n
-  UNION MATCH (n:Publication {pmid: $key}) RETURN n
+  MATCH (n:Gene) WHERE $label IN ['', 'Gene'] AND n.symbol IN [$key, toUpper($key)] RETURN n
+  UNION MATCH (n:Drug {id: toLower($key)}) WHERE $label IN ['', 'Drug'] RETURN n
+  UNION MATCH (n:Drug) WHERE $label IN ['', 'Drug'] AND (n.rxnorm = $key OR n.pharmgkb_id = $key) RETURN n
+  UNION MATCH (n:Disease {id: $key}) WHERE $label IN ['', 'Disease'] RETURN n
+  UNION MATCH (n:Disease {id: toUpper($key)}) WHERE $label IN ['', 'Disease'] RETURN n
+  UNION MATCH (n:Variant) WHERE $label IN ['', 'Variant'] AND (n.id = $key OR n.id = toLower($key)) RETURN n
+  UNION MATCH (n:Variant {grch38: $key}) WHERE $label IN ['', 'Variant'] RETURN n
+  UNION MATCH (n:Allele {id: $key}) WHERE $label IN ['', 'Allele'] RETURN n
+  UNION MATCH (n:Phenotype {id: $key}) WHERE $label = '' RETURN n
+  UNION MATCH (n:Diplotype {id: $key}) WHERE $label = '' RETURN n
+  UNION MATCH (n:Guideline {id: $key}) WHERE $label = '' RETURN n
+  UNION MATCH (n:Recommendation {id: $key}) WHERE $label = '' RETURN n
+  UNION MATCH (n:ClinicalAnnotation {id: $key}) WHERE $label = '' RETURN n
+  UNION MATCH (n:PhenotypicFeature {id: $key}) WHERE $label = '' RETURN n
+  UNION MATCH (n:DrugClass {code: $key}) WHERE $label = '' RETURN n
+  UNION MATCH (n:Publication {pmid: $key}) WHERE $label = '' RETURN n
 }
 RETURN elementId(n) AS element_id, labels(n)[0] AS label, properties(n) AS properties
 LIMIT 5

@@ -4,6 +4,7 @@
 // holds: a patient condition, or "unknown:GENE" when the patient was not tested for GENE.
 // At least one condition must be a real patient fact, so an untested gene alone never
 // fires a rule. Rows with `missing` genes are rules that would need those genes' results.
+// Only ids come back: the recommendations' text and guideline are static (recommendation_details).
 UNWIND $patients AS patient
 MATCH (r:Recommendation)-[w:WHEN]->()
 WHERE w.condition IN patient.conditions
@@ -17,8 +18,4 @@ WITH patient, r, matched,
 WITH patient, r, matched, unmatched, [g IN unmatched WHERE NOT g IN patient.genes] AS missing
 WHERE size(unmatched) = size(missing)
 MATCH (r)-[:FOR_DRUG]->(d:Drug)
-OPTIONAL MATCH (guideline:Guideline)-[:RECOMMENDS]->(r)
-RETURN patient.id AS patient, d.id AS drug, missing, matched,
-       r {.id, .source, .text, .category, .category_origin, .genes, .phenotypes, .strength,
-          .classification, .pharmgkb_id, .sources} AS recommendation,
-       guideline {.id, .name, .url, .source} AS guideline
+RETURN patient.id AS patient, d.id AS drug, missing, matched, r.id AS recommendation
