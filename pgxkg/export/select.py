@@ -100,17 +100,7 @@ def all_columns(graph: Graph) -> tuple[list[str], list[str]]:
 
 def _around(graph: Graph, center: str, depth: int, limit: int) -> list[str]:
     """The center and up to ``limit`` nodes in ``depth`` rings around it, balanced across labels."""
-    root = research.find_entity(graph, center)["element_id"]
-    seen = [root]
-    frontier = [root]
-    for _ in range(depth):
-        room = limit - (len(seen) - 1)
-        if room <= 0 or not frontier:
-            break
-        ring = graph.read(read_cypher("pgxkg.export", "ring"), frontier=frontier, seen=seen, limit=room)
-        frontier = [row["element_id"] for row in ring]
-        seen += frontier
-    return seen
+    return research.neighbourhood_elements(graph, center, depth, limit)
 
 
 def _risk_members(graph: Graph, report: RiskReportModel) -> tuple[list[str], dict[str, str]]:

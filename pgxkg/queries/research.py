@@ -173,23 +173,33 @@ def shortest_paths(graph: Graph, source: str, target: str, max_hops: int = 4,
                       limit=_bounded(limit, 1, 50, "limit"), timeout=10)
 
 
-def subgraph(graph: Graph, center: str, depth: int = 1, limit: int = 100) -> dict[str, Any]:
-    """Breadth-first, one bounded query per ring, so a hub cannot blow the size up."""
-    depth = _bounded(depth, 1, MAX_DEPTH, "depth")
-    limit = _bounded(limit, 1, MAX_SUBGRAPH_NODES, "limit")
-    root = find_entity(graph, center)
-    seen = [root["element_id"]]
-    frontier = list(seen)
+def neighbourhood_elements(graph: Graph, center: str, depth: int, limit: int) -> list[str]:
+    """The center's element id and up to ``limit`` nodes in ``depth`` rings around it.
+
+    Breadth-first, one bounded query per ring, each ring balanced across labels (the best
+    neighbour of every label in turn), so a hub's hundreds of diplotypes cannot crowd out
+    its drugs and cannot blow the size up.
+    """
+    root = find_entity(graph, center)["element_id"]
+    seen = [root]
+    frontier = [root]
     for _ in range(depth):
-        room = limit - len(seen)
+        room = limit - (len(seen) - 1)
         if room <= 0 or not frontier:
             break
-        ring = graph.read(read_cypher("pgxkg.queries", "neighbourhood"), frontier=frontier, seen=seen,
-                          limit=room)
+        ring = graph.read(read_cypher("pgxkg.queries", "neighbourhood"), frontier=frontier, seen=seen, limit=room)
         frontier = [row["element_id"] for row in ring]
         seen += frontier
+    return seen
+
+
+def subgraph(graph: Graph, center: str, depth: int = 1, limit: int = 100) -> dict[str, Any]:
+    """The neighbourhood's nodes and the relationships among them (see neighbourhood_elements)."""
+    depth = _bounded(depth, 1, MAX_DEPTH, "depth")
+    limit = _bounded(limit, 1, MAX_SUBGRAPH_NODES, "limit")
+    seen = neighbourhood_elements(graph, center, depth, limit - 1)  # the cap counts the center too
     result = graph.read(read_cypher("pgxkg.queries", "subgraph"), elements=seen)[0]
-    result["center"] = root["element_id"]
+    result["center"] = seen[0]
     result["truncated"] = len(seen) >= limit
     return result
 

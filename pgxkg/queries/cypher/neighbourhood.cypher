@@ -1,10 +1,16 @@
 // name: neighbourhood
-// description: One ring of the subgraph around an entity: the neighbours of the frontier nodes not yet seen (the caller repeats it per depth and caps the size).
-// params: frontier=[] seen=[] limit=100
-MATCH (a)-[r]-(b)
+// description: One ring around the frontier, balanced across labels: the best neighbour of each label, then the second best of each, and so on, up to $limit (so a gene's 600 diplotypes cannot crowd out its drugs). Best = evidence level, then most connected, then key.
+// params: frontier=[] seen=[] limit=60
+MATCH (a)--(b)
 WHERE elementId(a) IN $frontier AND NOT elementId(b) IN $seen
   AND NOT b:Source AND NOT b:BuildLock
 WITH DISTINCT b
-ORDER BY elementId(b)
+WITH b, labels(b)[0] AS label
+ORDER BY label, coalesce(toString(b.level), '~'), COUNT { (b)--() } DESC,
+         coalesce(b.id, b.symbol, b.code, toString(b.pmid))
+WITH label, collect(b) AS ranked
+UNWIND range(0, size(ranked) - 1) AS rank
+WITH ranked[rank] AS b, rank, label
+ORDER BY rank, label
 LIMIT $limit
 RETURN elementId(b) AS element_id
