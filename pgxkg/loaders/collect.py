@@ -69,8 +69,9 @@ class Collection:
         def moved(node: NodeKey) -> NodeKey:
             return (label, renames[node[1]]) if node[0] == label and node[1] in renames else node
 
-        edges, self.edges = self.edges, {}
-        for (rel, start, end), entry in edges.items():
+        touched = [key for key in self.edges if moved(key[1]) != key[1] or moved(key[2]) != key[2]]
+        for rel, start, end in touched:  # only the edges that meet a renamed node are rebuilt
+            entry = self.edges.pop((rel, start, end))
             target = self.edges.setdefault((rel, moved(start), moved(end)), Entry())
             for source in entry.sources:
                 target.merge(entry.props, source)
