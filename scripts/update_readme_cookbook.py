@@ -38,12 +38,12 @@ def section(graph: Graph) -> str:
             rows = [{"nodes": len(r["nodes"]), "relationships": len(r["relationships"]),
                      "truncated": r["truncated"], "first_nodes": [n["key"] for n in r["nodes"][:6]]}
                     for r in rows]
-        shown = json.dumps([shorten(r) for r in rows[:ROWS]], indent=1, default=str)
+        shown = "\n".join(json.dumps(shorten(r), default=str) for r in rows[:ROWS])
         more = f"\n... {len(rows) - ROWS} more rows" if len(rows) > ROWS else ""
         file = f"pgxkg/queries/cypher/{query.name}.cypher" if query.text else "pgxkg/queries/research.py"
         parts.append(f"#### `{query.name}`\n\n{query.description} ([{file}]({file}))\n\n"
                      f"```bash\npgxkg query {query.name} {params} --format json\n```\n\n"
-                     f"```json\n{shown}{more}\n```\n")
+                     f"```\n{shown}{more}\n```\n")
     return "\n".join(parts)
 
 

@@ -187,26 +187,28 @@ def _alternatives(drug: dict, evidence: dict, categories: dict[str, str], fired:
     for item in named_items:
         if item.get("drug") and item.get("via") in fired:
             category = categories.get(item["drug"])
-            named[item["drug"]] = _without_none({"drug": item["drug"], "kind": "named_in_recommendation",
-                                                 "risky": category in ACTIONABLE, "category": category})
+            named[item["drug"]] = {"drug": item["drug"], "kind": "named_in_recommendation",
+                                   "risky": category in ACTIONABLE}
+            if category:
+                named[item["drug"]]["category"] = category
     class_mates: dict[str, dict] = {}
     for item in class_items:
         mate = item.get("drug")
         if mate and mate not in named and mate not in class_mates and categories.get(mate) not in ACTIONABLE:
-            class_mates[mate] = _without_none({"drug": mate, "kind": "same_atc_class", "risky": False,
-                                               "atc_class": item["atc_class"], "category": categories.get(mate)})
+            class_mates[mate] = {"drug": mate, "kind": "same_atc_class", "risky": False,
+                                 "atc_class": item["atc_class"]}
+            if categories.get(mate):
+                class_mates[mate]["category"] = categories[mate]
     return list(named.values()) + list(class_mates.values())[:MAX_CLASS_ALTERNATIVES]
 
 
-def _without_none(item: dict) -> dict:
-    return {k: v for k, v in item.items() if v is not None}
-
-
 def _rank(drug: dict) -> tuple:
-    levels = drug["levels"]
+    """Severity, then the drug's best CPIC level, then its best PharmGKB level, then name."""
+    return (CATEGORY_RANK[drug["category"]], *_level_ranks(drug["levels"]), drug["drug"])
+
+
+def _level_ranks(levels: list[dict]) -> tuple[int, int]:
     return (
-        CATEGORY_RANK[drug["category"]],
         min((CPIC_LEVEL_RANK.get(level.get("cpic_level") or "", 99) for level in levels), default=99),
         min((PHARMGKB_LEVEL_RANK.get(level.get("pharmgkb_level") or "", 99) for level in levels), default=99),
-        drug["drug"],
     )

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import neo4j
+from neo4j.exceptions import DatabaseError
 from neo4j.spatial import Point
 from neo4j.time import Duration
 
@@ -58,19 +59,22 @@ def run_read_only(graph: Graph, query: str, params: dict[str, Any], timeout_s: f
     check_read_only(query)
     rows: list[dict[str, Any]] = []
     truncated = False
-    with graph.driver.session(database=graph.settings.database, default_access_mode=neo4j.READ_ACCESS,
-                              fetch_size=min(max_rows + 1, 1000)) as session, \
-            session.begin_transaction(timeout=timeout_s) as tx:
-        try:
-            result = tx.run(query, params)
-        except (OverflowError, ValueError, TypeError) as error:  # a parameter Bolt cannot carry
-            raise InvalidInput(f"parameter not accepted: {error}") from None
-        for record in result:
-            if len(rows) >= max_rows:
-                truncated = True
-                break
-            rows.append({key: plain(value) for key, value in record.data().items()})
-        tx.rollback()
+    try:
+        with graph.driver.session(database=graph.settings.database, default_access_mode=neo4j.READ_ACCESS,
+                                  fetch_size=min(max_rows + 1, 1000)) as session, \
+                session.begin_transaction(timeout=timeout_s) as tx:
+            try:
+                result = tx.run(query, params)
+            except (OverflowError, ValueError, TypeError) as error:  # a parameter Bolt cannot carry
+                raise InvalidInput(f"parameter not accepted: {error}") from None
+            for record in result:
+                if len(rows) >= max_rows:
+                    truncated = True
+                    break
+                rows.append({key: plain(value) for key, value in record.data().items()})
+            tx.rollback()
+    except DatabaseError as error:  # the server choked on the text itself (e.g. a lone backslash)
+        raise InvalidInput(f"the database could not run this query ({error.message})") from None
     return {"rows": rows, "truncated": truncated, "max_rows": max_rows}
 
 
