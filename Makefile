@@ -2,7 +2,7 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: up test install lint bench readme-schema
+.PHONY: up test install lint bench readme-schema reliability
 
 $(BIN)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -31,3 +31,8 @@ lint: install
 
 readme-schema: install
 	$(BIN)/python scripts/update_readme_schema.py
+
+## Faults, load and hostile input at full size (scratch Neo4j; ~30 min): prints the table and
+## writes bench/results/reliability.json. `pytest tests/reliability` runs the CI-sized version.
+reliability: install
+	$(BIN)/python -m tests.reliability $(RELIABILITY_ARGS)

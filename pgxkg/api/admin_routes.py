@@ -32,7 +32,9 @@ def require_admin(
 ) -> None:
     if not api.admin_api_key:
         raise Forbidden("admin endpoints are disabled: PGXKG_ADMIN_API_KEY is not set")
-    if not x_api_key or not hmac.compare_digest(x_api_key, api.admin_api_key):
+    # compared as bytes: compare_digest refuses non-ASCII str, and a header may hold any byte
+    if not x_api_key or not hmac.compare_digest(x_api_key.encode("utf-8", "surrogateescape"),
+                                                api.admin_api_key.encode("utf-8")):
         raise Unauthorized("a valid X-API-Key header is required")
 
 

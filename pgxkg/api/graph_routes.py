@@ -6,18 +6,20 @@ import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
+from neo4j.exceptions import Neo4jError
 from pydantic import BaseModel, Field
 
 from pgxkg import __version__
 from pgxkg.api.deps import ApiSettings, get_api_settings, get_graph
 from pgxkg.api.problems import responses
-from pgxkg.errors import NotFound
+from pgxkg.errors import GraphUnavailable, NotFound
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.counts import graph_counts
 from pgxkg.queries import research
 from pgxkg.queries.user_cypher import run_read_only
 
 router = APIRouter(tags=["graph"])
+HEALTH_TIMEOUT_S = 3
 GraphDep = Annotated[Graph, Depends(get_graph)]
 
 PATHS_EXAMPLE = {"from": "CYP2C19", "to": "prasugrel", "max_hops": 4, "paths": [{
@@ -89,7 +91,14 @@ def get_stats(graph: GraphDep) -> dict[str, Any]:
 def get_health(graph: GraphDep) -> dict[str, Any]:
     """200 when Neo4j answers ("degraded" while no complete build is loaded); 503 when it does not."""
     started = time.perf_counter()
-    component = graph.read("CALL dbms.components() YIELD versions, edition RETURN *", timeout=3)[0]
+    try:
+        component = graph.read("CALL dbms.components() YIELD versions, edition RETURN *",
+                               timeout=HEALTH_TIMEOUT_S)[0]
+    except Neo4jError as error:  # a server too busy (e.g. still starting) to answer is unhealthy, not 422
+        if "TimedOut" in (error.code or ""):
+            raise GraphUnavailable(f"Neo4j did not answer the health check within {HEALTH_TIMEOUT_S} s.",
+                                   "retry shortly") from None
+        raise
     latency_ms = round((time.perf_counter() - started) * 1000, 1)
     sources = research.run_named(graph, "graph_stats", {})
     loaded = bool(sources) and all(s.get("complete") for s in sources)

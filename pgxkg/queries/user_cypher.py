@@ -33,6 +33,31 @@ READ_PROCEDURES = frozenset({
     "db.index.fulltext.queryrelationships", "dbms.components",
 })
 MAX_QUERY_CHARS = 20_000
+MAX_PARAM_DEPTH = 32  # the driver packs and unpacks values recursively; deeper lists fail mid-result
+
+
+def bracket_depth(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def nesting(value: Any) -> int:
+    """How deeply lists and maps nest in ``value`` (iteratively: the value may be very deep)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack.extend((sub, depth + 1) for sub in item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend((sub, depth + 1) for sub in item)
+    return deepest
 
 
 def check_read_only(query: str) -> None:
@@ -40,6 +65,8 @@ def check_read_only(query: str) -> None:
     if len(query) > MAX_QUERY_CHARS:
         raise InvalidInput(f"the query is longer than {MAX_QUERY_CHARS} characters")
     bare = _STRINGS.sub("''", _COMMENTS.sub(" ", query))
+    if bracket_depth(bare) > MAX_PARAM_DEPTH:  # the server's parser can take minutes over deep literals
+        raise InvalidInput(f"brackets may nest at most {MAX_PARAM_DEPTH} levels deep")
     write = _WRITE_WORDS.search(bare)
     if write:
         raise InvalidInput(f"read-only endpoint: {write.group(0).upper()} is not allowed")
@@ -57,6 +84,8 @@ def run_read_only(graph: Graph, query: str, params: dict[str, Any], timeout_s: f
     reached, so the server stops producing rows nobody will read.
     """
     check_read_only(query)
+    if nesting(params) > MAX_PARAM_DEPTH:
+        raise InvalidInput(f"parameters may nest at most {MAX_PARAM_DEPTH} levels deep")
     rows: list[dict[str, Any]] = []
     truncated = False
     try:
