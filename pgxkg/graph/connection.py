@@ -24,7 +24,8 @@ def _unreachable(settings: Settings, cause: Exception) -> GraphUnavailable:
         if settings.embedded
         else "check that the server at NEO4J_URI is up and reachable"
     )
-    return GraphUnavailable(f"Neo4j at {settings.effective_uri} is not reachable ({cause}).", hint)
+    reason = " ".join(str(cause).split())  # the driver's message spans lines; the CLI prints one
+    return GraphUnavailable(f"Neo4j at {settings.effective_uri} is not reachable ({reason}).", hint)
 
 
 def _refused(settings: Settings, cause: Exception) -> GraphUnavailable:

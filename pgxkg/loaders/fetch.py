@@ -19,6 +19,7 @@ import tarfile
 import tempfile
 import time
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -219,12 +220,16 @@ def _tar_members(archive: Path, members: tuple[str, ...]):
 
 def _copy_capped(reader, target: Path, archive: Path, member: str) -> None:
     written = 0
-    with open(target, "wb") as out:
-        while block := reader.read(CHUNK):
-            written += len(block)
-            if written > MAX_MEMBER_BYTES:
-                raise SourceFileError(archive, None, f"{member} expands past {MAX_MEMBER_BYTES} bytes")
-            out.write(block)
+    try:
+        with open(target, "wb") as out:
+            while block := reader.read(CHUNK):
+                written += len(block)
+                if written > MAX_MEMBER_BYTES:
+                    raise SourceFileError(archive, None, f"{member} expands past {MAX_MEMBER_BYTES} bytes")
+                out.write(block)
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, zlib.error) as error:
+        # e.g. a header that understates the size (zip bomb) fails its CRC while expanding
+        raise SourceFileError(archive, None, f"{member} is damaged ({error})") from error
 
 
 def _adopt_folder(

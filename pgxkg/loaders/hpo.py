@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pgxkg.loaders.records import (
     EdgeRecord,
@@ -172,9 +173,9 @@ class HpoAdapter:
 
     def records(self, files: Mapping[str, Path], problems: RowProblems) -> Iterator[Record]:
         self.skipped = Counter()
-        terms = yield from self._ontology(Path(files[OBO]), problems)
-        diseases = yield from self._annotations(Path(files[HPOA]), terms, problems)
-        yield from self._genes(Path(files[GENES]), diseases, problems)
+        terms = yield from _utf8(Path(files[OBO]), self._ontology(Path(files[OBO]), problems))
+        diseases = yield from _utf8(Path(files[HPOA]), self._annotations(Path(files[HPOA]), terms, problems))
+        yield from _utf8(Path(files[GENES]), self._genes(Path(files[GENES]), diseases, problems))
 
     def _ontology(self, path: Path, problems: RowProblems) -> Generator[Record, None, set[str]]:
         """Terms first, then IS_A edges, so every edge's parent is known to be a current term."""
@@ -316,6 +317,14 @@ def disease_names(files: Mapping[str, Path]) -> dict[str, str]:
         if len(ids) == 1 and base not in resolved:
             resolved[base] = next(iter(ids))
     return resolved
+
+
+def _utf8(path: Path, records: Generator[Record, None, Any]) -> Generator[Record, None, Any]:
+    """``records``, with a file that is not UTF-8 text reported as a SourceFileError naming it."""
+    try:
+        return (yield from records)
+    except UnicodeDecodeError as err:
+        raise SourceFileError(path, None, f"not UTF-8 text ({err})") from err
 
 
 def data_versions(files: Mapping[str, Path]) -> dict[str, str]:

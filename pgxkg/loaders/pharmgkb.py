@@ -178,9 +178,13 @@ def open_db(path: Path) -> sqlite3.Connection:
 def rows(db: sqlite3.Connection, table: str, where: str = "",
          params: tuple[Any, ...] = ()) -> Iterator[dict[str, Any]]:
     columns = ", ".join(f'"{column}"' for column in TABLES[table])
-    cursor = db.execute(f'SELECT {columns} FROM "{table}" {where} ORDER BY "ID"', params)
-    for values in cursor:
-        yield dict(zip(TABLES[table], values, strict=True))
+    try:
+        cursor = db.execute(f'SELECT {columns} FROM "{table}" {where} ORDER BY "ID"', params)
+        for values in cursor:
+            yield dict(zip(TABLES[table], values, strict=True))
+    except sqlite3.DatabaseError as error:  # pages damaged past the schema: "disk image is malformed"
+        path = db.execute("PRAGMA database_list").fetchone()[2]
+        raise SourceFileError(path, None, f"not a readable SQLite database ({error})") from error
 
 
 def clean(value: Any) -> str:

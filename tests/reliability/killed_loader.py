@@ -109,7 +109,8 @@ def killed_loader(ctx: Context) -> ScenarioResult:
         if not ok:
             failures.append(f"{label}: re-run exit {rerun.returncode} {rerun.stderr[-300:]} differs: {what}")
     full = sum(1 for s in plan if s is None)
+    subset = f", {len(plan) - full} of --source {ctx.kill_subset}" if full < len(plan) else ""
     return ScenarioResult(
         "killed loader (SIGKILL build)", len(plan), passed, lost, round(worst, 1),
-        f"{full} full build(s), {len(plan) - full} of --source {ctx.kill_subset}; " + "; ".join(notes),
+        f"{full} full build(s){subset}; " + "; ".join(notes),
         failures)
