@@ -114,5 +114,10 @@ def test_start_stop_status_of_a_second_embedded_server(tmp_path: Path) -> None:
         assert down.returncode == 3
         with pytest.raises(GraphUnavailable, match="pgxkg neo4j start"):
             open_driver(env_settings)
+
+        restarted = run_cli("neo4j", "start", env={**env, "PGXKG_NEO4J_HEAP": "512m"})  # same data, same password
+        assert restarted.returncode == 0, restarted.stderr
+        with Graph(env_settings) as graph:
+            assert graph.read("RETURN 1 AS one") == [{"one": 1}]
     finally:
         embedded.stop(env_settings)
