@@ -20,8 +20,9 @@ RETURN labels(n) AS labels, properties(n) AS props
 """
 RELATIONSHIPS = """
 MATCH (a)-[r]->(b)
-RETURN type(r) AS type, elementId(a) AS a, elementId(b) AS b, properties(r) AS props,
-       properties(a) AS ap, properties(b) AS bp, labels(a) AS al, labels(b) AS bl
+RETURN type(r) AS type, properties(r) AS props,
+       labels(a) AS al, coalesce(a.id, a.symbol, a.code, a.pmid) AS ak,
+       labels(b) AS bl, coalesce(b.id, b.symbol, b.code, b.pmid) AS bk
 """
 
 
@@ -37,7 +38,7 @@ def canonical_lines(graph: Graph) -> tuple[list[str], list[str]]:
     """One sorted text line per node and per relationship: what the fingerprint hashes."""
     node_lines = sorted(_canonical([r["labels"], _stable(r["props"])]) for r in graph.read(NODES))
     rel_lines = sorted(
-        _canonical([r["type"], r["al"], _canonical(_stable(r["ap"])), r["bl"], _canonical(_stable(r["bp"])),
+        _canonical([r["type"], r["al"], r["ak"], r["bl"], r["bk"],
                     r["props"]])
         for r in graph.read(RELATIONSHIPS)
     )
