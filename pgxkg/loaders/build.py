@@ -18,6 +18,7 @@ from pgxkg.graph.schema_ops import apply_schema
 from pgxkg.loaders import registry
 from pgxkg.loaders.collect import Collection
 from pgxkg.loaders.fetch import FetchedSource, fetch
+from pgxkg.loaders.gc_pause import gc_paused
 from pgxkg.loaders.lock import build_lock
 from pgxkg.loaders.prune import prune
 from pgxkg.loaders.records import RowProblems, SourceFileError
@@ -95,6 +96,14 @@ def build(
         timings["check"] = time.perf_counter() - started - timings["fetch"]
         return BuildReport(sources=list(digests), written=WriteSummary(), unchanged=True, seconds=timings)
 
+    with gc_paused():
+        return _parse_and_write(graph, fetched, digests, strict, batch_size, progress, timings)
+
+
+def _parse_and_write(
+    graph: Graph, fetched: list[FetchedSource], digests: dict[str, str], strict: bool,
+    batch_size: int, progress: Progress | None, timings: dict[str, float],
+) -> BuildReport:
     started = time.perf_counter()
     problems = RowProblems(strict=strict)
     collection, steps = collect(fetched, problems, progress)
