@@ -188,6 +188,11 @@ def _print_build_report(report: Any) -> None:
         f"from {', '.join(report.sources)} in {seconds:.1f}s "
         + ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
     )
+    written = report.written
+    if written.node_seconds and written.relationship_seconds:
+        err.print(f"Wrote {written.node_total / written.node_seconds:,.0f} nodes/s and "
+                  f"{written.relationship_total / written.relationship_seconds:,.0f} relationships/s "
+                  f"({len(written.first_load_groups)} groups were first loads, written with CREATE)")
     err.print(f"Removed stale: {report.pruned.get('nodes', 0)} nodes, "
               f"{report.pruned.get('relationships', 0)} relationships")
     err.print(f"Diseases resolved to HPO ids: {report.resolved_diseases}; "

@@ -19,7 +19,7 @@ from pgxkg.loaders.collect import Collection
 from pgxkg.loaders.fetch import fetch
 from pgxkg.loaders.lock import BuildLocked, build_lock
 from pgxkg.loaders.records import EdgeRecord, NodeRecord, SourceFileError, SourceInfo
-from pgxkg.loaders.writer import write_collection
+from pgxkg.loaders.writer import batch_work, edge_groups, edge_queries, write_collection
 
 
 def make_wheel(tmp_path: Path, payload: bytes = b"Gene,Function\nCYP2C19,x\n") -> SourceInfo:
@@ -107,6 +107,51 @@ def test_writer_is_idempotent_and_keeps_every_source(empty_graph: Graph) -> None
     assert gene["chromosome"] == "chr10" and gene["name"] == "cytochrome P450 2C19"
     edge = empty_graph.read("MATCH (:Allele)-[r:DEFINED_BY]->(v:Variant) RETURN r.alt AS alt, v.id AS v")
     assert edge == [{"alt": "A", "v": "rs4244285"}]  # the dangling endpoint became a node
+
+
+def test_a_first_load_creates_and_a_reload_merges_to_the_same_graph(empty_graph: Graph) -> None:
+    first = write_collection(empty_graph, small_collection(), batch_size=1)
+    assert sorted(first.first_load_groups) == [
+        "(Allele)-[DEFINED_BY]->(Variant)", "(Gene)-[HAS_ALLELE]->(Allele)", "Allele", "Gene", "Variant"]
+    before = fingerprint(empty_graph)
+    again = write_collection(empty_graph, small_collection(), batch_size=1)
+    assert again.first_load_groups == []
+    assert fingerprint(empty_graph) == before
+
+
+def test_a_first_load_stopped_part_way_converges_without_duplicates(empty_graph: Graph) -> None:
+    collection = small_collection()
+    for allele in ("CYP2C19*3", "CYP2C19*17"):
+        collection.add(EdgeRecord("HAS_ALLELE", ("Gene", "CYP2C19"), ("Allele", allele)), "demo@1")
+    collection.close_dangling()
+    written: list[str] = []
+
+    def stop_after_the_first_relationship_batch(what: str, rows: int) -> None:
+        written.append(what)
+        if what == "HAS_ALLELE":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_collection(empty_graph, collection, batch_size=2, progress=stop_after_the_first_relationship_batch)
+    assert count(empty_graph, "MATCH ()-[r:HAS_ALLELE]->() RETURN count(r) AS n") == 2
+    summary = write_collection(empty_graph, collection, batch_size=2)
+    assert "(Gene)-[HAS_ALLELE]->(Allele)" not in summary.first_load_groups  # half there: MERGE
+    assert count(empty_graph, "MATCH ()-[r:HAS_ALLELE]->() RETURN count(r) AS n") == 3
+
+
+def test_a_retried_first_load_batch_merges_so_a_lost_commit_is_not_doubled(empty_graph: Graph) -> None:
+    collection = small_collection()
+    write_collection(empty_graph, Collection(nodes=collection.nodes))
+    queries = edge_queries("HAS_ALLELE", "Gene", "Allele")
+    batch = edge_groups(collection)[("HAS_ALLELE", "Gene", "Allele")]
+    work = batch_work(queries, batch, first_load=True)
+    empty_graph.write_transaction(work)  # committed, as if its answer never reached us
+    empty_graph.write_transaction(work)  # the driver's retry of the same work
+    assert count(empty_graph, "MATCH ()-[r:HAS_ALLELE]->() RETURN count(r) AS n") == 1
+
+
+def count(graph: Graph, query: str) -> int:
+    return graph.read(query)[0]["n"]
 
 
 def test_a_second_build_cannot_take_the_lock(empty_graph: Graph) -> None:
