@@ -124,10 +124,8 @@ def test_a_first_load_stopped_part_way_converges_without_duplicates(empty_graph:
     for allele in ("CYP2C19*3", "CYP2C19*17"):
         collection.add(EdgeRecord("HAS_ALLELE", ("Gene", "CYP2C19"), ("Allele", allele)), "demo@1")
     collection.close_dangling()
-    written: list[str] = []
 
     def stop_after_the_first_relationship_batch(what: str, rows: int) -> None:
-        written.append(what)
         if what == "HAS_ALLELE":
             raise KeyboardInterrupt
 
