@@ -9,9 +9,10 @@ from __future__ import annotations
 import resource
 import time
 
-from bench.scratch_server import save_results, scratch_neo4j
+from bench.scratch_server import save_results
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.schema_ops import apply_schema
+from pgxkg.graph.scratch import scratch_neo4j
 from pgxkg.loaders.build import build, collect, fetch_all
 from pgxkg.loaders.collect import Collection
 from pgxkg.loaders.records import RowProblems

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import free_port
+from pgxkg.graph.scratch import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 

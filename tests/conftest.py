@@ -8,24 +8,17 @@ empty-database tests run first and the real build happens once.
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from pgxkg.graph import embedded
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.schema_ops import apply_schema
+from pgxkg.graph.scratch import free_port, running
 from pgxkg.settings import Settings
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -51,12 +44,8 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     os.environ["PGXKG_HOME"] = str(home)
     os.environ["PGXKG_BOLT_PORT"] = str(free_port())
     os.environ.pop("NEO4J_PASSWORD", None)
-    test_settings = Settings.from_env()
-    embedded.start(test_settings)
-    try:
+    with running(Settings.from_env()) as test_settings:
         yield test_settings
-    finally:
-        embedded.stop(test_settings)
 
 
 @pytest.fixture(scope="session")

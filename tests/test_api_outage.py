@@ -14,9 +14,9 @@ import httpx
 from pgxkg.graph import embedded
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.schema_ops import apply_schema
+from pgxkg.graph.scratch import free_port
 from pgxkg.settings import Settings
 from tests.api_server import running_api
-from tests.conftest import free_port
 
 SMALL_GRAPH = """
 MERGE (g:Gene {symbol: 'CYP2C19'}) SET g.name = 'cytochrome P450 2C19', g.sources = ['test']

@@ -18,7 +18,7 @@ import pytest
 
 from pgxkg.api.explorer import VENDOR
 from pgxkg.graph.connection import Graph
-from tests.conftest import free_port
+from pgxkg.graph.scratch import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -17,8 +17,8 @@ from pgxkg.graph import embedded
 from pgxkg.graph.connection import Graph, open_driver
 from pgxkg.graph.schema import NODE_TYPES
 from pgxkg.graph.schema_ops import apply_schema, render_markdown
+from pgxkg.graph.scratch import free_port
 from pgxkg.settings import Settings
-from tests.conftest import free_port
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from tests.reliability.context import Context, ScenarioResult, scratch_neo4j
+from pgxkg.graph.scratch import scratch_neo4j
+from tests.reliability.context import Context, ScenarioResult
 from tests.reliability.report import markdown, print_table, write_json
 from tests.reliability.scenarios import SCENARIOS
 

@@ -7,20 +7,15 @@ import dataclasses
 import os
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pgxkg.graph import embedded
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.counts import graph_counts
 from pgxkg.graph.fingerprint import fingerprint
 from pgxkg.settings import Settings
-from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -107,24 +102,6 @@ def env_for(settings: Settings) -> dict[str, str]:
     else:
         env.update({"NEO4J_URI": settings.uri or "", "NEO4J_PASSWORD": settings.password or ""})
     return env
-
-
-def scratch_settings(home: Path, cache: Path | None = None) -> Settings:
-    base = Settings.from_env()
-    return Settings(uri=None, user="neo4j", password=None, database="neo4j", home=home,
-                    cache=cache or base.cache, bolt_host="127.0.0.1", bolt_port=free_port(), heap=base.heap)
-
-
-@contextmanager
-def scratch_neo4j(home: Path | None = None) -> Iterator[Settings]:
-    """A fresh embedded Neo4j on a free port, stopped (and its folder removed) afterwards."""
-    with tempfile.TemporaryDirectory(prefix="pgxkg-reliability-") as tmp:
-        settings = scratch_settings(home or Path(tmp))
-        embedded.start(settings)
-        try:
-            yield settings
-        finally:
-            embedded.stop(settings)
 
 
 @dataclass

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from pgxkg.graph import embedded
 from pgxkg.graph.connection import Graph
+from pgxkg.graph.scratch import running, scratch_settings
 from pgxkg.settings import Settings
-from tests.reliability.context import Context, ScenarioResult, scratch_settings, state
+from tests.reliability.context import Context, ScenarioResult, state
 from tests.reliability.scenarios import (
     cli_database_down,
     corrupt_inputs,
@@ -34,12 +34,8 @@ CI_SIZES: dict[str, Any] = {"kill_runs": 2, "kill_subset": "cpic-tables", "outag
 @pytest.fixture(scope="session")
 def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """A second embedded Neo4j these tests may stop, kill, wipe and rebuild."""
-    settings = scratch_settings(tmp_path_factory.mktemp("reliability-home"))
-    embedded.start(settings)
-    try:
+    with running(scratch_settings(tmp_path_factory.mktemp("reliability-home"))) as settings:
         yield settings
-    finally:
-        embedded.stop(settings)
 
 
 @pytest.fixture(scope="session")
