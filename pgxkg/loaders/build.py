@@ -83,6 +83,7 @@ def loaded_digests(graph: Graph) -> dict[str, str]:
     return {row["id"]: row["sha"] for row in rows}
 
 
+@gc_paused()
 def build(
     graph: Graph, settings: Settings, names: list[str] | None = None, strict: bool = False,
     batch_size: int = BATCH_SIZE, progress: Progress | None = None, force: bool = False,
@@ -96,14 +97,6 @@ def build(
         timings["check"] = time.perf_counter() - started - timings["fetch"]
         return BuildReport(sources=list(digests), written=WriteSummary(), unchanged=True, seconds=timings)
 
-    with gc_paused():
-        return _parse_and_write(graph, fetched, digests, strict, batch_size, progress, timings)
-
-
-def _parse_and_write(
-    graph: Graph, fetched: list[FetchedSource], digests: dict[str, str], strict: bool,
-    batch_size: int, progress: Progress | None, timings: dict[str, float],
-) -> BuildReport:
     started = time.perf_counter()
     problems = RowProblems(strict=strict)
     collection, steps = collect(fetched, problems, progress)
