@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pgxkg.loaders.categories import RULES, categorise, category_from_flags
-from pgxkg.loaders.records import CATEGORIES
+from pgxkg.vocab import CATEGORIES
 
 CLINICAL_EXAMPLES = [
     # CPIC clopidogrel, poor metaboliser: avoid the standard dose, use another drug

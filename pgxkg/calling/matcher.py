@@ -16,7 +16,7 @@ from itertools import combinations_with_replacement
 
 from pgxkg.calling.definitions import GeneDefinition
 from pgxkg.calling.normalize import REF
-from pgxkg.loaders.records import natural_key
+from pgxkg.vocab import natural_key
 
 MAX_CANDIDATES = 10
 

@@ -10,13 +10,13 @@ import networkx as nx
 
 from pgxkg.errors import InvalidInput
 from pgxkg.export import model
-from pgxkg.export.stream import stream
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.cypher_files import read_cypher
 from pgxkg.queries import research
 from pgxkg.queries.genotype_input import GeneInput
 from pgxkg.queries.models import RiskReportModel
 from pgxkg.queries.risk import risk
+from pgxkg.reference import ReferenceData
 
 MAX_DEPTH = 3
 MAX_NODES = 20_000  # per center; --all has no cap
@@ -50,8 +50,12 @@ class Selection:
         return self
 
 
-def select(graph: Graph, selection: Selection) -> nx.MultiDiGraph:
-    """The selected nodes and every relationship among them, with export attributes."""
+def select(graph: Graph, selection: Selection, reference: ReferenceData | None = None) -> nx.MultiDiGraph:
+    """The selected nodes and every relationship among them, with export attributes.
+
+    A genotype selection answers the risk query from ``reference`` (the running app's snapshot),
+    or from a fresh load of the graph's reference data when none is given.
+    """
     selection.check()
     if selection.everything:
         return graph_from_rows(*stream_all(graph))
@@ -60,7 +64,7 @@ def select(graph: Graph, selection: Selection) -> nx.MultiDiGraph:
         elements.update(dict.fromkeys(_around(graph, center, selection.depth, selection.limit)))
     roles: dict[str, str] = {}
     if selection.genotype:
-        members, roles = _risk_members(graph, risk(graph, list(selection.genotype)))
+        members, roles = _risk_members(graph, risk(reference or ReferenceData(graph), list(selection.genotype)))
         elements.update(dict.fromkeys(members))
     ids = list(elements)
     nodes = (model.node_from_record(r) for r in graph.read(read_cypher("pgxkg.export", "members"), elements=ids))
@@ -84,9 +88,9 @@ def graph_from_rows(nodes: Iterator[model.NodeRow], edges: Iterator[model.EdgeRo
 
 def stream_all(graph: Graph) -> tuple[Iterator[model.NodeRow], Iterator[model.EdgeRow]]:
     """Every node, then every relationship, pulled from Neo4j in batches as they are consumed."""
-    nodes = (model.node_from_record(r) for r in stream(graph, read_cypher("pgxkg.export", "all_nodes")))
+    nodes = (model.node_from_record(r) for r in graph.stream(read_cypher("pgxkg.export", "all_nodes")))
     edges = (model.edge_from_record(r)
-             for r in stream(graph, read_cypher("pgxkg.export", "all_relationships")))
+             for r in graph.stream(read_cypher("pgxkg.export", "all_relationships")))
     return nodes, edges
 
 

@@ -1,4 +1,8 @@
-"""Open a Neo4j driver from Settings and turn driver failures into clear errors."""
+"""The one door to the database: a driver from Settings, failures turned into clear errors.
+
+Nothing outside ``pgxkg.graph`` touches the driver or opens a session: every read, write,
+stream and capped read-only run goes through ``Graph``.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,11 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from pgxkg.errors import GraphUnavailable
+from pgxkg.graph.values import plain
 from pgxkg.settings import Settings
 
 T = TypeVar("T")
+STREAM_BATCH = 5_000
 UNREACHABLE = (ServiceUnavailable, SessionExpired, ConnectionError, OSError)
 
 
@@ -115,6 +121,38 @@ class Graph:
                 else neo4j.RoutingControl.WRITE,
             )
         return [record.data() for record in records]
+
+    def stream(self, query: str, batch: int = STREAM_BATCH, **params: Any) -> Iterator[dict[str, Any]]:
+        """Rows of a read query one by one; the server sends ``batch`` records per round trip,
+        so a whole-graph export never holds all rows at once."""
+        with self._translated(), self.driver.session(database=self.settings.database, fetch_size=batch,
+                                                     default_access_mode=neo4j.READ_ACCESS) as session:
+            for record in session.run(query, params):
+                yield record.data()
+
+    def read_capped(self, query: str, params: dict[str, Any], timeout: float,
+                    max_rows: int) -> tuple[list[dict[str, Any]], bool]:
+        """At most ``max_rows`` rows (as plain JSON values) of a query run in a READ transaction
+        with a server-side ``timeout`` (seconds), and whether more rows were cut off.
+
+        The transaction is rolled back, never committed, and left as soon as the cap is
+        reached, so the server stops producing rows nobody will read. Parameters Bolt cannot
+        carry raise OverflowError/ValueError/TypeError; a query the server refuses raises
+        the driver's Neo4jError.
+        """
+        rows: list[dict[str, Any]] = []
+        truncated = False
+        with self._translated(), \
+                self.driver.session(database=self.settings.database, default_access_mode=neo4j.READ_ACCESS,
+                                    fetch_size=min(max_rows + 1, 1000)) as session, \
+                session.begin_transaction(timeout=timeout) as tx:
+            for record in tx.run(query, params):
+                if len(rows) >= max_rows:
+                    truncated = True
+                    break
+                rows.append({key: plain(value) for key, value in record.data().items()})
+            tx.rollback()
+        return rows, truncated
 
     def run_implicit(self, query: str, **params: Any) -> None:
         """Run an auto-commit query (needed for CALL { ... } IN TRANSACTIONS)."""

@@ -11,19 +11,10 @@ import hashlib
 import json
 
 from pgxkg.graph.connection import Graph
+from pgxkg.graph.cypher_files import read_cypher
 
 _VOLATILE = {"loaded_at"}
 
-NODES = """
-MATCH (n) WHERE NOT n:BuildLock
-RETURN labels(n) AS labels, properties(n) AS props
-"""
-RELATIONSHIPS = """
-MATCH (a)-[r]->(b)
-RETURN type(r) AS type, properties(r) AS props,
-       labels(a) AS al, coalesce(a.id, a.symbol, a.code, a.pmid) AS ak,
-       labels(b) AS bl, coalesce(b.id, b.symbol, b.code, b.pmid) AS bk
-"""
 
 
 def _stable(props: dict) -> dict:
@@ -36,11 +27,12 @@ def _canonical(value: object) -> str:
 
 def canonical_lines(graph: Graph) -> tuple[list[str], list[str]]:
     """One sorted text line per node and per relationship: what the fingerprint hashes."""
-    node_lines = sorted(_canonical([r["labels"], _stable(r["props"])]) for r in graph.read(NODES))
+    nodes = graph.read(read_cypher("pgxkg.graph", "fingerprint_nodes"))
+    node_lines = sorted(_canonical([r["labels"], _stable(r["props"])]) for r in nodes)
     rel_lines = sorted(
         _canonical([r["type"], r["al"], r["ak"], r["bl"], r["bk"],
                     r["props"]])
-        for r in graph.read(RELATIONSHIPS)
+        for r in graph.read(read_cypher("pgxkg.graph", "fingerprint_relationships"))
     )
     return node_lines, rel_lines
 

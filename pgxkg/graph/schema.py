@@ -85,7 +85,7 @@ REL_TYPES: tuple[RelType, ...] = (
             "The drug a recommendation, annotation or guideline is about.", "biolink:related_to"),
     RelType("WHEN", ("Recommendation",), ("Phenotype", "Diplotype", "Allele", "Variant", "Gene"),
             "A condition the recommendation applies to. `condition` is a canonical string "
-            "(see pgxkg.loaders.records.condition); the rule fires when, for every gene in "
+            "(see pgxkg.vocab.condition); the rule fires when, for every gene in "
             "the recommendation's `genes`, one of its WHEN conditions holds for the patient.",
             "biolink:has_condition", ("gene", "kind", "condition")),
     RelType("SUGGESTS", ("Recommendation",), ("Drug",),

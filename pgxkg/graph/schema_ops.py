@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pgxkg.graph.connection import Graph
+from pgxkg.graph.cypher_files import read_cypher
 from pgxkg.graph.schema import NODE_TYPES, REL_TYPES, constraint_statements, index_statements
 
 
@@ -11,16 +12,14 @@ def apply_schema(graph: Graph) -> dict[str, int]:
     statements = constraint_statements() + index_statements()
     for statement in statements:
         graph.write(statement)
-    graph.write("CALL db.awaitIndexes(300)")
+    graph.write(read_cypher("pgxkg.graph", "await_indexes"))
     return current_schema_counts(graph)
 
 
 def current_schema_counts(graph: Graph) -> dict[str, int]:
-    uniqueness = graph.read(
-        "SHOW CONSTRAINTS YIELD type WHERE type = 'UNIQUENESS' RETURN count(*) AS n"
-    )[0]["n"]
-    indexes = graph.read("SHOW INDEXES YIELD type WHERE type <> 'LOOKUP' RETURN count(*) AS n")[0]["n"]
-    return {"uniqueness_constraints": uniqueness, "indexes": indexes}
+    """``{"uniqueness_constraints": n, "indexes": m}`` as the database reports them."""
+    return {"uniqueness_constraints": graph.read(read_cypher("pgxkg.graph", "constraint_count"))[0]["n"],
+            "indexes": graph.read(read_cypher("pgxkg.graph", "index_count"))[0]["n"]}
 
 
 def render_markdown() -> str:

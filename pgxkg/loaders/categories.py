@@ -1,7 +1,7 @@
 """Recommendation categories from recommendation text.
 
 ``categorise(text)`` returns ``(category, rule_name)`` with ``category`` one of
-``records.CATEGORIES``. Sources without a category (the CPIC tables) get one from
+``pgxkg.vocab.CATEGORIES``. Sources without a category (the CPIC tables) get one from
 these rules; sources with PharmGKB's Avoid/Alternate/Dosing flags use
 ``category_from_flags`` and can measure ``categorise`` against it.
 

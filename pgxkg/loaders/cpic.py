@@ -39,21 +39,8 @@ from pathlib import Path
 from typing import Any
 
 from pgxkg.loaders.categories import categorise
-from pgxkg.loaders.records import (
-    EdgeRecord,
-    NodeRecord,
-    Record,
-    RowProblems,
-    SourceFileError,
-    SourceInfo,
-    allele_id,
-    condition,
-    diplotype_id,
-    drug_id,
-    natural_key,
-    phenotype_id,
-    variant_id,
-)
+from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record, RowProblems, SourceFileError, SourceInfo
+from pgxkg.vocab import allele_id, condition, diplotype_id, drug_id, natural_key, phenotype_id, variant_id
 
 _DATA = "pypgx/api/data/"
 GENE_TABLE = _DATA + "gene-table.csv"

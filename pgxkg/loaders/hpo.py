@@ -24,16 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pgxkg.loaders.records import (
-    EdgeRecord,
-    NodeRecord,
-    Record,
-    RowProblems,
-    SourceFileError,
-    SourceInfo,
-    natural_key,
-    normalise_name,
-)
+from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record, RowProblems, SourceFileError, SourceInfo
+from pgxkg.vocab import natural_key, normalise_name
 
 HPO_RELEASE = "2025-01-16"  # what the pinned files declare; see data_versions()
 

@@ -31,7 +31,7 @@ def build_lock(graph: Graph) -> Iterator[None]:
     try:
         _take(graph)
     except ConstraintError:
-        holder = graph.read("MATCH (l:BuildLock {id: 'build'}) RETURN l {.*} AS l")
+        holder = graph.read(read_cypher("pgxkg.loaders", "lock_holder"))
         lock = holder[0]["l"] if holder else {}
         stale = lock.get("host") == socket.gethostname() and not pid_alive(int(lock.get("pid", 0)))
         if not stale:
@@ -50,4 +50,4 @@ def build_lock(graph: Graph) -> Iterator[None]:
 
 
 def release(graph: Graph) -> None:
-    graph.write("MATCH (l:BuildLock {id: 'build'}) DELETE l")
+    graph.write(read_cypher("pgxkg.loaders", "release_lock"))

@@ -71,13 +71,8 @@ from pathlib import Path
 from typing import Any
 
 from pgxkg.loaders.categories import categorise, category_from_flags
-from pgxkg.loaders.records import (
-    EdgeRecord,
-    NodeRecord,
-    Record,
-    RowProblems,
-    SourceFileError,
-    SourceInfo,
+from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record, RowProblems, SourceFileError, SourceInfo
+from pgxkg.vocab import (
     allele_id,
     condition,
     diplotype_id,
@@ -430,7 +425,7 @@ def clinical_annotations(db: sqlite3.Connection, path: Path, problems: RowProble
 
 @dataclass(frozen=True)
 class Condition:
-    """One WHEN: ``kind`` and ``gene`` as in records.condition; ``names`` build the target."""
+    """One WHEN: ``kind`` and ``gene`` as in pgxkg.vocab.condition; ``names`` build the target."""
 
     kind: str
     gene: str
@@ -449,7 +444,7 @@ class Condition:
 
     @property
     def string(self) -> str:
-        """The canonical records.condition string."""
+        """The canonical pgxkg.vocab.condition string."""
         if self.kind == "phenotype":
             return condition(self.kind, self.gene, self.names[0])
         if self.kind == "genotype":

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from pgxkg.loaders.collect import Collection
-from pgxkg.loaders.records import EdgeRecord, normalise_name
+from pgxkg.loaders.records import EdgeRecord
+from pgxkg.vocab import normalise_name
 
 PHARMGKB_DISEASE_PREFIX = "PharmGKB:"
 

@@ -6,9 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Category = Literal[
-    "avoid", "alternative", "adjust_dose", "caution", "standard", "no_recommendation", "needs_result"
-]
+from pgxkg.vocab import Category
 
 
 class ResolvedGeneModel(BaseModel):

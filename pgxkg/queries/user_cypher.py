@@ -7,14 +7,10 @@ itself refuses to write in; and a server-side transaction timeout plus a row cap
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
-import neo4j
 from neo4j.exceptions import DatabaseError
-from neo4j.spatial import Point
-from neo4j.time import Duration
 
 from pgxkg.errors import InvalidInput
 from pgxkg.graph.connection import Graph
@@ -78,49 +74,19 @@ def check_read_only(query: str) -> None:
 
 def run_read_only(graph: Graph, query: str, params: dict[str, Any], timeout_s: float,
                   max_rows: int) -> dict[str, Any]:
-    """Rows (at most ``max_rows``, as plain JSON values) and whether more were cut off.
+    """``{"rows": [...], "truncated": bool, "max_rows": n}``: at most ``max_rows`` rows as plain JSON
+    values, from a READ transaction that is rolled back and stopped after ``timeout_s`` seconds.
 
-    The transaction is rolled back, never committed, and left as soon as the cap is
-    reached, so the server stops producing rows nobody will read.
+    Raises InvalidInput for a query the read-only check refuses, parameters nested too deep or
+    that Bolt cannot carry, and a query text the server cannot run.
     """
     check_read_only(query)
     if nesting(params) > MAX_PARAM_DEPTH:
         raise InvalidInput(f"parameters may nest at most {MAX_PARAM_DEPTH} levels deep")
-    rows: list[dict[str, Any]] = []
-    truncated = False
     try:
-        with graph.driver.session(database=graph.settings.database, default_access_mode=neo4j.READ_ACCESS,
-                                  fetch_size=min(max_rows + 1, 1000)) as session, \
-                session.begin_transaction(timeout=timeout_s) as tx:
-            try:
-                result = tx.run(query, params)
-            except (OverflowError, ValueError, TypeError) as error:  # a parameter Bolt cannot carry
-                raise InvalidInput(f"parameter not accepted: {error}") from None
-            for record in result:
-                if len(rows) >= max_rows:
-                    truncated = True
-                    break
-                rows.append({key: plain(value) for key, value in record.data().items()})
-            tx.rollback()
+        rows, truncated = graph.read_capped(query, params, timeout_s, max_rows)
+    except (OverflowError, ValueError, TypeError) as error:  # a parameter Bolt cannot carry
+        raise InvalidInput(f"parameter not accepted: {error}") from None
     except DatabaseError as error:  # the server choked on the text itself (e.g. a lone backslash)
         raise InvalidInput(f"the database could not run this query ({error.message})") from None
     return {"rows": rows, "truncated": truncated, "max_rows": max_rows}
-
-
-def plain(value: Any) -> Any:
-    """A Cypher value as strict JSON: temporal types as ISO text, points as maps, NaN/inf as text."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, Point):  # before tuple: a Point is one
-        return {"srid": value.srid, "coordinates": [plain(v) for v in value]}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if isinstance(value, bytes | bytearray):
-        return value.hex()
-    if isinstance(value, Duration):
-        return value.iso_format()
-    if hasattr(value, "iso_format"):  # neo4j.time Date, Time, DateTime
-        return value.iso_format()
-    return value

@@ -1,0 +1,2 @@
+// How many uniqueness constraints the database has.
+SHOW CONSTRAINTS YIELD type WHERE type = 'UNIQUENESS' RETURN count(*) AS n

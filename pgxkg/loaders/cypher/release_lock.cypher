@@ -1,0 +1,2 @@
+// Release the build lock.
+MATCH (l:BuildLock {id: 'build'}) DELETE l
