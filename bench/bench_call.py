@@ -28,6 +28,7 @@ from pgxkg.calling.definitions import Definitions
 from pgxkg.calling.normalize import REF
 from pgxkg.calling.report import call_vcf, vcf_risk
 from pgxkg.graph.connection import Graph
+from pgxkg.reference import ReferenceData
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "call.json"
@@ -105,10 +106,10 @@ def cli(*args: str) -> None:
         raise SystemExit(f"pgxkg {' '.join(args)} failed: {run.stderr}")
 
 
-def recovered(graph: Graph, path: Path, truth: list[dict]) -> dict:
+def recovered(reference: ReferenceData, path: Path, truth: list[dict]) -> dict:
     """How often the generated diplotype is among the best-scoring candidates (a sanity figure)."""
     hits = total = called = 0
-    for (calls, _), given in zip(call_vcf(graph, path), truth, strict=True):
+    for (calls, _), given in zip(call_vcf(reference, path), truth, strict=True):
         for gene in calls.genes:
             best = {c.diplotype for c in gene.candidates if c.score == gene.candidates[0].score} \
                 if gene.candidates else set()
@@ -138,11 +139,11 @@ def main() -> None:
                           "defining_sites": sum(len(defs.genes[g].sites) for g in defs.callable_genes),
                           "samples_many": args.samples}
 
-        definitions_module.invalidate()
-        cold = timed(lambda: call_vcf(graph, one), 1)[0]
-        warm = timed(lambda: [c.model_dump_json() for c, _ in call_vcf(graph, one)], args.repeat)
-        many_warm = timed(lambda: [c.model_dump_json() for c, _ in call_vcf(graph, many)], args.repeat)
-        risk_one = timed(lambda: [r.model_dump_json() for r in vcf_risk(graph, one)], args.repeat)
+        cold = timed(lambda: call_vcf(ReferenceData(graph), one), 1)[0]
+        reference = ReferenceData(graph)
+        warm = timed(lambda: [c.model_dump_json() for c, _ in call_vcf(reference, one)], args.repeat)
+        many_warm = timed(lambda: [c.model_dump_json() for c, _ in call_vcf(reference, many)], args.repeat)
+        risk_one = timed(lambda: [r.model_dump_json() for r in vcf_risk(reference, one)], args.repeat)
         results["in_process_s"] = {
             "one_sample_cold_definitions": round(cold, 3), "one_sample": round(min(warm), 3),
             f"{args.samples}_samples": round(min(many_warm), 3), "one_sample_call_and_risk": round(min(risk_one), 3),
@@ -152,7 +153,7 @@ def main() -> None:
             f"call_{args.samples}_samples": round(min(timed(lambda: cli("call", str(many)), args.repeat)), 3),
             "risk_vcf_one_sample": round(min(timed(lambda: cli("risk", "--vcf", str(one)), args.repeat)), 3),
         }
-        results["sanity"] = recovered(graph, many, made_many["truth"])
+        results["sanity"] = recovered(reference, many, made_many["truth"])
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))

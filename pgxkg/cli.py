@@ -20,8 +20,8 @@ schema_app = typer.Typer(help="Constraints and indexes, declared once.", no_args
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(schema_app, name="schema")
 
-err = Console(stderr=True)
-out = Console()
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -79,6 +79,7 @@ def neo4j_status(
     """Version, pid, URI and data directory; exit 3 when not running."""
     from pgxkg.graph import embedded
     from pgxkg.graph.connection import Graph
+    from pgxkg.graph.status import server_info
 
     settings = Settings.from_env()
     status: dict[str, Any] = {"uri": settings.effective_uri, "embedded": settings.embedded}
@@ -89,8 +90,8 @@ def neo4j_status(
             status.update(pid=state.pid, version=state.version, log=state.log)
     else:
         with Graph.connect(settings) as graph:
-            row = graph.read("CALL dbms.components() YIELD versions, edition RETURN *")[0]
-        status.update(running=True, version=row["versions"][0], edition=row["edition"])
+            server = server_info(graph)
+        status.update(running=True, version=server.version, edition=server.edition)
     if as_json:
         print(json.dumps(status, indent=2))
     else:
@@ -164,45 +165,44 @@ def build_graph(
     settings = Settings.from_env()
     with Graph.connect(settings) as graph, counting_progress(err, not quiet) as progress:
         report = build(graph, settings, source or None, strict=strict, progress=progress, force=force)
-    if report.unchanged:
-        err.print(f"Unchanged: {', '.join(report.sources)} are loaded from the same files and loaders "
-                  f"(checked in {sum(report.seconds.values()):.1f}s; --force loads again).")
-        return
-    _print_build_report(report)
+    _print_build_summary(report.summary())
 
 
-def _print_build_report(report: Any) -> None:
+def _print_build_summary(summary: Any) -> None:
+    """The same BuildSummary ``POST /admin/build`` answers, as tables on stderr."""
     from rich.table import Table
 
+    seconds = sum(summary.seconds.values())
+    if summary.unchanged:
+        err.print(f"Unchanged: {', '.join(summary.sources)} are loaded from the same files and loaders "
+                  f"(checked in {seconds:.1f}s; --force loads again).")
+        return
     table = Table(title="Loaded", show_edge=False)
     table.add_column("type")
     table.add_column("count", justify="right")
-    for label, count in sorted(report.written.nodes.items()):
+    for label, count in sorted(summary.nodes.items()):
         table.add_row(f"(:{label})", f"{count:,}")
-    for rel, count in sorted(report.written.relationships.items()):
+    for rel, count in sorted(summary.relationships.items()):
         table.add_row(f"[:{rel}]", f"{count:,}")
     err.print(table)
-    seconds = sum(report.seconds.values())
     err.print(
-        f"{report.written.node_total:,} nodes and {report.written.relationship_total:,} relationships "
-        f"from {', '.join(report.sources)} in {seconds:.1f}s "
-        + ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
+        f"{sum(summary.nodes.values()):,} nodes and {sum(summary.relationships.values()):,} relationships "
+        f"from {', '.join(summary.sources)} in {seconds:.1f}s "
+        + ", ".join(f"{k} {v:.1f}s" for k, v in summary.seconds.items())
     )
-    written = report.written
-    if written.node_seconds and written.relationship_seconds:
-        err.print(f"Wrote {written.node_total / written.node_seconds:,.0f} nodes/s and "
-                  f"{written.relationship_total / written.relationship_seconds:,.0f} relationships/s "
-                  f"({len(written.first_load_groups)} groups were first loads, written with CREATE)")
-    err.print(f"Removed stale: {report.pruned.get('nodes', 0)} nodes, "
-              f"{report.pruned.get('relationships', 0)} relationships")
-    err.print(f"Diseases resolved to HPO ids: {report.resolved_diseases}; "
-              f"alternatives named in recommendation texts: {report.named_alternatives}")
-    if report.problems:
-        err.print(f"[yellow]{len(report.problems)} bad rows skipped:[/]")
-        for problem in report.problems[:50]:
-            err.print(f"  {problem.message}", highlight=False)
-        if len(report.problems) > 50:
-            err.print(f"  ... and {len(report.problems) - 50} more")
+    if summary.nodes_per_second and summary.relationships_per_second:
+        err.print(f"Wrote {summary.nodes_per_second:,} nodes/s and {summary.relationships_per_second:,} "
+                  f"relationships/s ({summary.first_load_groups} groups were first loads, written with CREATE)")
+    err.print(f"Removed stale: {summary.pruned.get('nodes', 0)} nodes, "
+              f"{summary.pruned.get('relationships', 0)} relationships")
+    err.print(f"Diseases resolved to HPO ids: {summary.resolved_diseases}; "
+              f"alternatives named in recommendation texts: {summary.named_alternatives}")
+    if summary.bad_row_count:
+        err.print(f"[yellow]{summary.bad_row_count} bad rows skipped:[/]")
+        for problem in summary.bad_rows[:50]:
+            err.print(f"  {problem}", highlight=False)
+        if summary.bad_row_count > 50:
+            err.print(f"  ... and {summary.bad_row_count - 50} more")
 
 
 @app.command("stats")
@@ -213,16 +213,23 @@ def stats(
     """Nodes per label and relationships per type."""
     from pgxkg.graph.connection import Graph
     from pgxkg.graph.counts import graph_counts
+    from pgxkg.graph.status import data_sources
 
     with Graph.connect() as graph:
         counts = graph_counts(graph)
+        sources = data_sources(graph)
     if fmt == "json":
-        print(json.dumps(counts, indent=2))
+        print(json.dumps({**counts, "sources": [s.model_dump() for s in sources]}, indent=2))
         return
     for kind, values in counts.items():
         out.print(f"[bold]{kind}[/]")
         for name, count in values.items():
             out.print(f"  {name:<22}{count:>10,}", highlight=False)
+    out.print("[bold]sources[/]")
+    for source in sources:
+        dated = ", ".join(x for x in (source.release, source.date) if x) or "release not recorded"
+        state = "complete" if source.complete else "INCOMPLETE"
+        out.print(f"  {source.source:<44} {dated} ({state}, loaded {source.loaded_at or '-'})", highlight=False)
 
 
 @app.command("risk")
@@ -240,15 +247,16 @@ def risk_command(
     from pgxkg.graph.connection import Graph
     from pgxkg.queries.genotype_input import read_genotype
     from pgxkg.queries.risk import risk
+    from pgxkg.reference import ReferenceData
 
     if vcf:
-        _risk_from_vcf(vcf, sample, read_genotype(genotype) if genotype else [], fmt)
+        _risk_from_vcf(vcf, sample, read_genotype(genotype, allow_files=True) if genotype else [], fmt)
         return
     if not genotype:
         raise typer.BadParameter("give --genotype, --vcf, or both")
-    items = read_genotype(genotype)
+    items = read_genotype(genotype, allow_files=True)
     with Graph.connect() as graph:
-        report = risk(graph, items)
+        report = risk(ReferenceData(graph), items)
     if fmt == "json":
         print(report.model_dump_json(indent=2, exclude_none=True))
         return
@@ -260,9 +268,10 @@ def _risk_from_vcf(vcf: str, sample: str | None, extra: list, fmt: str) -> None:
 
     from pgxkg.calling.report import vcf_risk
     from pgxkg.graph.connection import Graph
+    from pgxkg.reference import ReferenceData
 
     with Graph.connect() as graph:
-        reports = vcf_risk(graph, Path(vcf), sample, extra)
+        reports = vcf_risk(ReferenceData(graph), Path(vcf), sample, extra)
     if fmt == "json":
         print(json.dumps([r.model_dump(mode="json", exclude_none=True) for r in reports], indent=2))
         return
@@ -284,9 +293,10 @@ def call_command(
 
     from pgxkg.calling.report import call_vcf, calls_tsv
     from pgxkg.graph.connection import Graph
+    from pgxkg.reference import ReferenceData
 
     with Graph.connect() as graph:
-        samples = [calls for calls, _ in call_vcf(graph, Path(vcf), sample)]
+        samples = [calls for calls, _ in call_vcf(ReferenceData(graph), Path(vcf), sample)]
     if fmt == "json":
         print(json.dumps([s.model_dump(mode="json", exclude_none=True) for s in samples], indent=2))
     elif fmt == "tsv":
@@ -408,7 +418,7 @@ def export_command(
     from pgxkg.queries.genotype_input import read_genotype
 
     selection = Selection(centers=tuple(center or ()), depth=depth, limit=limit, everything=everything,
-                          genotype=tuple(read_genotype(genotype)) if genotype else ()).check()
+                          genotype=tuple(read_genotype(genotype, allow_files=True)) if genotype else ()).check()
     with Graph.connect() as graph:
         result = export(graph, selection, fmt, Path(out))
     err.print(f"{result.nodes:,} nodes and {result.edges:,} relationships -> "
@@ -439,6 +449,7 @@ def figure_command(
 
 
 @app.command("serve")
+@reports_errors
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to bind (loopback by default)."),
     port: int = typer.Option(8000, help="Port to listen on."),
@@ -447,6 +458,10 @@ def serve(
     """Serve the HTTP API (OpenAPI docs at /docs)."""
     import uvicorn
 
+    from pgxkg.api.deps import ApiSettings
+
+    Settings.from_env()
+    ApiSettings.from_env()  # a bad PGXKG_* value is one clear line here, not a traceback inside uvicorn
     err.print(f"pgxkg API on http://{host}:{port} (docs: /docs)")
     uvicorn.run("pgxkg.api.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", access_log=False)
@@ -461,16 +476,14 @@ def up(
 ) -> None:
     """The main job: start the local Neo4j (unless NEO4J_URI), fetch and load the data, serve the API."""
     from pgxkg.graph.connection import Graph
-    from pgxkg.queries.research import run_named
+    from pgxkg.graph.status import load_state
+    from pgxkg.loaders.registry import ADAPTERS
 
     neo4j_start()
     with Graph.connect() as graph:
-        sources = run_named(graph, "graph_stats", {})
-    from pgxkg.loaders.registry import ADAPTERS
-
-    complete = {s["source"].split("@")[0] for s in sources if s.get("complete")}
-    if rebuild or not set(ADAPTERS) <= complete:
-        build_graph(source=None, strict=False, quiet=False, force=False)
+        state = load_state(graph, expected=ADAPTERS)
+    if rebuild or not state.loaded:
+        build_graph(source=None, strict=False, quiet=False, force=rebuild)
     else:
         err.print("The graph is loaded (use --rebuild to load again).")
     serve(host=host, port=port, workers=1)

@@ -16,6 +16,7 @@ import pytest
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.schema_ops import apply_schema
 from pgxkg.graph.scratch import free_port, running
+from pgxkg.reference import ReferenceData
 from pgxkg.settings import Settings
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -28,7 +29,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         names = getattr(item, "fixturenames", ())
         if "empty_graph" in names:
             return 0
-        if "loaded_graph" in names:
+        if "loaded_graph" in names or "reference" in names:
             return 2
         return 1
 
@@ -82,3 +83,9 @@ def built_report(graph: Graph, settings: Settings):
 def loaded_graph(graph: Graph, built_report) -> Graph:
     """The session database holding the real graph (built once; tests must not write)."""
     return graph
+
+
+@pytest.fixture(scope="session")
+def reference(graph: Graph, built_report) -> ReferenceData:
+    """The real graph's reference data (vocabulary, rules, texts, evidence, allele definitions)."""
+    return ReferenceData(graph)

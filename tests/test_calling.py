@@ -11,12 +11,12 @@ import httpx
 import pysam
 import pytest
 
-from pgxkg.calling.definitions import GeneDefinition, Site, definitions
+from pgxkg.calling.definitions import GeneDefinition, Site
 from pgxkg.calling.matcher import Observation, match
 from pgxkg.calling.normalize import REF, normalize, token
 from pgxkg.calling.report import call_vcf, gene_input, vcf_risk
 from pgxkg.errors import InvalidInput
-from pgxkg.graph.connection import Graph
+from pgxkg.reference import ReferenceData
 from tests.api_server import running_api
 from tests.conftest import SHARED_DATA
 
@@ -130,8 +130,8 @@ def test_indels_compare_in_their_minimal_form() -> None:
 # --- clinical cases on the real graph -------------------------------------------------------------
 
 
-def call_one(graph: Graph, path: Path, gene: str, sample: str | None = None) -> dict:
-    calls, _ = call_vcf(graph, path, sample)[0]
+def call_one(reference: ReferenceData, path: Path, gene: str, sample: str | None = None) -> dict:
+    calls, _ = call_vcf(reference, path, sample)[0]
     return next(g for g in calls.genes if g.gene == gene).model_dump()
 
 
@@ -141,31 +141,31 @@ def call_one(graph: Graph, path: Path, gene: str, sample: str | None = None) -> 
     ({"rs3758581": "1/1"}, "*1/*1"),
     ({}, "*38/*38"),  # GRCh38 itself carries CYP2C19*38
 ])
-def test_cyp2c19_clear_cases(loaded_graph: Graph, tmp_path: Path, genotypes: dict, expected: str) -> None:
+def test_cyp2c19_clear_cases(reference: ReferenceData, tmp_path: Path, genotypes: dict, expected: str) -> None:
     path = write_vcf(tmp_path / "s.vcf", ["S"], rows_for(CYP2C19, {k: [v] for k, v in genotypes.items()}
                                                          or {"rs3758581": ["0/0"]}))
-    gene = call_one(loaded_graph, path, "CYP2C19")
+    gene = call_one(reference, path, "CYP2C19")
     assert gene["status"] == "called" and gene["diplotype"] == expected
     assert {p["variant"] for p in gene["positions_read"]} == set(CYP2C19)
     assert "rs4986893" in {p["variant"] for p in gene["positions_missing"]}  # *3's position is not in the file
     assert any("*3" in line and "could not be tested" in line for line in gene["explanation"])
 
 
-def test_cyp2c19_call_feeds_the_risk_query(loaded_graph: Graph, tmp_path: Path) -> None:
+def test_cyp2c19_call_feeds_the_risk_query(reference: ReferenceData, tmp_path: Path) -> None:
     genotypes = {"rs12248560": ["0/1"], "rs12769205": ["0/1"], "rs4244285": ["0/1"], "rs3758581": ["1/1"]}
     path = write_vcf(tmp_path / "s.vcf", ["S"], rows_for(CYP2C19, genotypes))
-    [report] = vcf_risk(loaded_graph, path)
+    [report] = vcf_risk(reference, path)
     resolved = next(g for g in report.risk.genotype if g.gene == "CYP2C19")
     assert resolved.diplotype == "CYP2C19*2/*17" and resolved.phenotype == "Intermediate Metabolizer"
     clopidogrel = next(d for d in report.risk.drugs if d.drug == "clopidogrel")
     assert clopidogrel.category not in {"standard", "no_recommendation"}
 
 
-def test_missing_cyp2c19_position_is_reported_and_makes_the_call_ambiguous(loaded_graph: Graph,
+def test_missing_cyp2c19_position_is_reported_and_makes_the_call_ambiguous(reference: ReferenceData,
                                                                           tmp_path: Path) -> None:
     variants = {k: v for k, v in CYP2C19.items() if k != "rs4244285"}
     genotypes = {"rs12248560": ["0/1"], "rs12769205": ["0/1"], "rs3758581": ["1/1"]}
-    gene = call_one(loaded_graph, write_vcf(tmp_path / "s.vcf", ["S"], rows_for(variants, genotypes)), "CYP2C19")
+    gene = call_one(reference, write_vcf(tmp_path / "s.vcf", ["S"], rows_for(variants, genotypes)), "CYP2C19")
     assert gene["status"] == "ambiguous" and gene["diplotype"] is None and gene["passed_to_risk"] is False
     best = {c["diplotype"] for c in gene["candidates"] if c["score"] == gene["candidates"][0]["score"]}
     assert best == {"*2/*17", "*17/*35"}  # *35 is *2 without rs4244285
@@ -173,61 +173,61 @@ def test_missing_cyp2c19_position_is_reported_and_makes_the_call_ambiguous(loade
     assert any("rs4244285" in line and "tell them apart" in line for line in gene["explanation"])
 
 
-def test_tpmt_3a_versus_3b_3c(loaded_graph: Graph, tmp_path: Path) -> None:
-    unphased = call_one(loaded_graph, write_vcf(tmp_path / "u.vcf", ["S"], rows_for(
+def test_tpmt_3a_versus_3b_3c(reference: ReferenceData, tmp_path: Path) -> None:
+    unphased = call_one(reference, write_vcf(tmp_path / "u.vcf", ["S"], rows_for(
         TPMT, {"rs1142345": ["0/1"], "rs1800460": ["0/1"]})), "TPMT")
     assert unphased["diplotype"] == "*1/*3A"
     assert [c["diplotype"] for c in unphased["candidates"]] == ["*1/*3A", "*3B/*3C"]
-    trans = call_one(loaded_graph, write_vcf(tmp_path / "t.vcf", ["S"], rows_for(
+    trans = call_one(reference, write_vcf(tmp_path / "t.vcf", ["S"], rows_for(
         TPMT, {"rs1142345": ["0|1:5"], "rs1800460": ["1|0:5"]})), "TPMT")
     assert trans["diplotype"] == "*3B/*3C" and [c["diplotype"] for c in trans["candidates"]] == ["*3B/*3C"]
     assert {p["genotype"] for p in trans["positions_read"]} == {"T|C"}
-    cis = call_one(loaded_graph, write_vcf(tmp_path / "c.vcf", ["S"], rows_for(
+    cis = call_one(reference, write_vcf(tmp_path / "c.vcf", ["S"], rows_for(
         TPMT, {"rs1142345": ["0|1:5"], "rs1800460": ["0|1:5"]})), "TPMT")
     assert cis["diplotype"] == "*1/*3A" and len(cis["candidates"]) == 1
 
 
-def test_bgzipped_multi_sample_file(loaded_graph: Graph, tmp_path: Path) -> None:
+def test_bgzipped_multi_sample_file(reference: ReferenceData, tmp_path: Path) -> None:
     genotypes = {"rs12248560": ["0/0", "0/0", "0/1"], "rs12769205": ["0/0", "1/1", "0/1"],
                  "rs4244285": ["0/0", "1/1", "0/1"], "rs3758581": ["1/1", "1/1", "1/1"]}
     path = write_vcf(tmp_path / "many.vcf.gz", ["A", "B", "C"], rows_for(CYP2C19, genotypes), bgzip=True)
     assert path.read_bytes()[:2] == b"\x1f\x8b"
     calls = {c.sample: next(g for g in c.genes if g.gene == "CYP2C19").diplotype
-             for c, _ in call_vcf(loaded_graph, path)}
+             for c, _ in call_vcf(reference, path)}
     assert calls == {"A": "*1/*1", "B": "*2/*2", "C": "*2/*17"}
-    [(only, items)] = call_vcf(loaded_graph, path, "B")
+    [(only, items)] = call_vcf(reference, path, "B")
     assert only.sample == "B" and [i.value for i in items if i.gene == "CYP2C19"] == ["*2/*2"]
     with pytest.raises(InvalidInput, match="no sample 'D'"):
-        call_vcf(loaded_graph, path, "D")
+        call_vcf(reference, path, "D")
 
 
-def test_grch37_and_mixed_contigs_are_refused(loaded_graph: Graph, tmp_path: Path) -> None:
+def test_grch37_and_mixed_contigs_are_refused(reference: ReferenceData, tmp_path: Path) -> None:
     rows = rows_for(CYP2C19, {"rs3758581": ["1/1"]})
     by_header = write_vcf(tmp_path / "h.vcf", ["S"], rows, header=["##reference=file:///ref/hs37d5.fa"])
     with pytest.raises(InvalidInput, match="GRCh37"):
-        call_vcf(loaded_graph, by_header)
+        call_vcf(reference, by_header)
     by_length = write_vcf(tmp_path / "l.vcf", ["S"], rows, contigs={"chr10": 135534747})
     with pytest.raises(InvalidInput, match="GRCh37 length"):
-        call_vcf(loaded_graph, by_length)
+        call_vcf(reference, by_length)
     # No header hint at all: the records sit where our variants are on GRCh37.
     grch37 = [("10", 96521657, "rs12248560", "C", "T", ["0/1"]), ("10", 96535124, "rs12769205", "A", "G", ["0/1"]),
               ("10", 96541616, "rs4244285", "G", "A", ["0/1"]), ("10", 96602623, "rs3758581", "G", "A", ["0/0"])]
     with pytest.raises(InvalidInput, match="GRCh37 positions"):
-        call_vcf(loaded_graph, write_vcf(tmp_path / "p.vcf", ["S"], grch37, contigs={}))
+        call_vcf(reference, write_vcf(tmp_path / "p.vcf", ["S"], grch37, contigs={}))
     mixed = [("chr10", 94842866, "rs3758581", "A", "G", ["1/1"]), ("6", 18130687, "rs1142345", "T", "C", ["0/1"])]
     with pytest.raises(InvalidInput, match="mixes contig names"):
-        call_vcf(loaded_graph, write_vcf(tmp_path / "m.vcf", ["S"], mixed, contigs={}))
+        call_vcf(reference, write_vcf(tmp_path / "m.vcf", ["S"], mixed, contigs={}))
     # `1`-style names alone are fine.
     plain = [("10", 94842866, "rs3758581", "A", "G", ["1/1"])]
-    calls, _ = call_vcf(loaded_graph, write_vcf(tmp_path / "n.vcf", ["S"], plain, contigs={}))[0]
+    calls, _ = call_vcf(reference, write_vcf(tmp_path / "n.vcf", ["S"], plain, contigs={}))[0]
     assert next(g for g in calls.genes if g.gene == "CYP2C19").diplotype == "*1/*1"
     with pytest.raises(InvalidInput, match="not a readable VCF"):
         (tmp_path / "bad.vcf").write_text("hello\n")
-        call_vcf(loaded_graph, tmp_path / "bad.vcf")
+        call_vcf(reference, tmp_path / "bad.vcf")
 
 
-def test_genes_a_vcf_cannot_type_are_said_so(loaded_graph: Graph, tmp_path: Path) -> None:
-    calls, items = call_vcf(loaded_graph, write_vcf(tmp_path / "s.vcf", ["S"], rows_for(
+def test_genes_a_vcf_cannot_type_are_said_so(reference: ReferenceData, tmp_path: Path) -> None:
+    calls, items = call_vcf(reference, write_vcf(tmp_path / "s.vcf", ["S"], rows_for(
         CYP2C19, {"rs3758581": ["1/1"]})))[0]
     assert "CYP2D6" in calls.genes_not_callable and "outside call" in calls.genes_not_callable["CYP2D6"]
     assert "TPMT" in calls.genes_not_in_vcf  # no TPMT position in the file: no *1/*1 made up
@@ -255,9 +255,9 @@ def pharmcat_samples() -> list[tuple[Path, dict]]:
             for stem in ("pharmcat.example", "pharmcat.example2")]
 
 
-def test_calls_equal_pharmcat_on_its_published_samples(loaded_graph: Graph) -> None:
+def test_calls_equal_pharmcat_on_its_published_samples(reference: ReferenceData) -> None:
     for vcf, expected in pharmcat_samples():
-        calls, _ = call_vcf(loaded_graph, vcf)[0]
+        calls, _ = call_vcf(reference, vcf)[0]
         ours = {g.gene: g for g in calls.genes}
         for gene in REQUIRED:
             assert ours[gene].status == "called", (vcf.name, gene, ours[gene].explanation)
@@ -272,9 +272,9 @@ def test_calls_equal_pharmcat_on_its_published_samples(loaded_graph: Graph) -> N
     assert calls.sample == "Sample_2"
 
 
-def test_pharmcat_sample_positions_read_and_missing(loaded_graph: Graph) -> None:
+def test_pharmcat_sample_positions_read_and_missing(reference: ReferenceData) -> None:
     vcf, _ = pharmcat_samples()[1]
-    calls, _ = call_vcf(loaded_graph, vcf)[0]
+    calls, _ = call_vcf(reference, vcf)[0]
     ours = {g.gene: g for g in calls.genes}
     cyp2c19 = ours["CYP2C19"]
     assert {p.variant: p.genotype for p in cyp2c19.positions_read}["rs4244285"] == "A/A"
@@ -289,7 +289,7 @@ def test_pharmcat_sample_positions_read_and_missing(loaded_graph: Graph) -> None
 # --- CLI and HTTP ------------------------------------------------------------------------------------
 
 
-def test_cli_call_json_and_tsv(loaded_graph: Graph, tmp_path: Path) -> None:
+def test_cli_call_json_and_tsv(reference: ReferenceData, tmp_path: Path) -> None:
     path = write_vcf(tmp_path / "s.vcf.gz", ["A", "B"], rows_for(CYP2C19, {
         "rs12769205": ["1/1", "0/0"], "rs4244285": ["1/1", "0/0"], "rs3758581": ["1/1", "1/1"]}), bgzip=True)
     run = subprocess.run([sys.executable, "-m", "pgxkg.cli", "call", str(path), "--sample", "A"],
@@ -315,7 +315,7 @@ def test_cli_call_json_and_tsv(loaded_graph: Graph, tmp_path: Path) -> None:
     assert phenotypes["CYP2C19"] == "Poor Metabolizer" and phenotypes["CYP2D6"] == "Poor Metabolizer"
 
 
-def test_http_vcf_upload(loaded_graph: Graph, tmp_path: Path) -> None:
+def test_http_vcf_upload(reference: ReferenceData, tmp_path: Path) -> None:
     path = write_vcf(tmp_path / "up.vcf.gz", ["A", "B"], rows_for(CYP2C19, {
         "rs12769205": ["1/1", "0/1"], "rs4244285": ["1/1", "0/1"], "rs12248560": ["0/0", "0/1"],
         "rs3758581": ["1/1", "1/1"]}), bgzip=True)
@@ -340,8 +340,8 @@ def test_http_vcf_upload(loaded_graph: Graph, tmp_path: Path) -> None:
         assert bad.status_code == 422 and "not a readable VCF" in bad.json()["detail"]
 
 
-def test_gene_input_is_what_the_risk_query_reads(loaded_graph: Graph) -> None:
-    defs = definitions(loaded_graph)
+def test_gene_input_is_what_the_risk_query_reads(reference: ReferenceData) -> None:
+    defs = reference.definitions
     call = match(defs.genes["TPMT"], {k: obs(REF, REF) for k in defs.genes["TPMT"].sites})
     item = gene_input(call)
     assert item is not None and (item.kind, item.gene, item.alleles) == ("diplotype", "TPMT", ("*1", "*1"))

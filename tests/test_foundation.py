@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import subprocess
@@ -64,13 +63,13 @@ def test_readme_schema_section_is_generated_from_the_declaration() -> None:
 
 
 def test_wrong_password_is_reported_clearly(settings: Settings) -> None:
-    wrong = dataclasses.replace(settings, password="definitely-not-it")
+    wrong = settings.model_copy(update={"password": "definitely-not-it"})
     with pytest.raises(GraphUnavailable, match="refused the credentials"):
         open_driver(wrong)
 
 
 def test_wrong_port_is_reported_clearly(settings: Settings) -> None:
-    wrong = dataclasses.replace(settings, uri=f"bolt://127.0.0.1:{free_port()}")
+    wrong = settings.model_copy(update={"uri": f"bolt://127.0.0.1:{free_port()}"})
     with pytest.raises(GraphUnavailable, match="not reachable"):
         open_driver(wrong)
 
@@ -85,7 +84,7 @@ def test_cli_reports_unreachable_server_without_traceback(settings: Settings) ->
 def test_start_stop_status_of_a_second_embedded_server(tmp_path: Path) -> None:
     """A separate server (own home and port) so the session's server is untouched."""
     env = {"PGXKG_HOME": str(tmp_path), "PGXKG_BOLT_PORT": str(free_port()), "NEO4J_URI": ""}
-    env_settings = Settings(
+    env_settings = Settings.of(
         uri=None, user="neo4j", password=None, database="neo4j", home=tmp_path,
         cache=Settings.from_env().cache, bolt_host="127.0.0.1",
         bolt_port=int(env["PGXKG_BOLT_PORT"]), heap="512m",

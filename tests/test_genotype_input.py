@@ -32,7 +32,7 @@ def test_json_object_with_lists_and_numbers() -> None:
 def test_pharmcat_outside_call_tsv_file(tmp_path: Path) -> None:
     path = tmp_path / "outside.tsv"
     path.write_text("# outside calls\nCYP2D6\t*1/*4\nHLA-B\t\t*57:01 positive\nCYP2C9\t\t\t1.0\n")
-    assert kinds(read_genotype(str(path))) == [("CYP2D6", "diplotype"), ("HLA-B", "status"),
+    assert kinds(read_genotype(str(path), allow_files=True)) == [("CYP2D6", "diplotype"), ("HLA-B", "status"),
                                                 ("CYP2C9", "activity")]
 
 
@@ -52,4 +52,4 @@ def test_tsv_errors_name_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "calls.tsv"
     path.write_text("CYP2D6\t*1/*4\nTPMT\t\n")
     with pytest.raises(InvalidInput, match=r"calls\.tsv:2"):
-        read_genotype(str(path))
+        read_genotype(str(path), allow_files=True)

@@ -9,19 +9,19 @@ import sys
 import pytest
 
 from pgxkg.errors import InvalidInput
-from pgxkg.graph.connection import Graph
-from pgxkg.loaders.records import ACTIONABLE
 from pgxkg.queries.genotype_input import read_genotype
 from pgxkg.queries.models import DrugRiskModel, RiskReportModel
 from pgxkg.queries.research import run_named
 from pgxkg.queries.risk import risk, risk_many
+from pgxkg.reference import ReferenceData
+from pgxkg.vocab import ACTIONABLE
 from tests.conftest import SHARED_DATA
 
 PHARMCAT = SHARED_DATA / "pharmcat-examples"
 
 
-def report(graph: Graph, genotype: str | dict) -> RiskReportModel:
-    return risk(graph, read_genotype(genotype))
+def report(reference: ReferenceData, genotype: str | dict) -> RiskReportModel:
+    return risk(reference, read_genotype(genotype))
 
 
 def drug(result: RiskReportModel, name: str) -> DrugRiskModel:
@@ -31,8 +31,8 @@ def drug(result: RiskReportModel, name: str) -> DrugRiskModel:
 
 
 def test_cyp2c19_poor_metabolizer_clopidogrel_is_not_standard_with_named_alternatives(
-        loaded_graph: Graph) -> None:
-    result = report(loaded_graph, "CYP2C19 *2/*2")
+        reference: ReferenceData) -> None:
+    result = report(reference, "CYP2C19 *2/*2")
     assert result.genotype[0].phenotype == "Poor Metabolizer"
     assert any("HAS_PHENOTYPE" in step for step in result.genotype[0].path)
     clopidogrel = drug(result, "clopidogrel")
@@ -47,13 +47,13 @@ def test_cyp2c19_poor_metabolizer_clopidogrel_is_not_standard_with_named_alterna
     assert {"DPWG"} <= {r.source for r in clopidogrel.recommendations}
 
 
-def test_cyp2c19_normal_metabolizer_clopidogrel_is_standard(loaded_graph: Graph) -> None:
-    assert drug(report(loaded_graph, "CYP2C19 *1/*1"), "clopidogrel").category == "standard"
+def test_cyp2c19_normal_metabolizer_clopidogrel_is_standard(reference: ReferenceData) -> None:
+    assert drug(report(reference, "CYP2C19 *1/*1"), "clopidogrel").category == "standard"
 
 
-def test_diplotype_order_does_not_matter(loaded_graph: Graph) -> None:
-    first = report(loaded_graph, "CYP2C19 *17/*2").model_dump()
-    second = report(loaded_graph, "CYP2C19 *2/*17").model_dump()
+def test_diplotype_order_does_not_matter(reference: ReferenceData) -> None:
+    first = report(reference, "CYP2C19 *17/*2").model_dump()
+    second = report(reference, "CYP2C19 *2/*17").model_dump()
     for result in (first, second):
         for gene in result["genotype"]:
             gene["input"] = ""
@@ -62,73 +62,73 @@ def test_diplotype_order_does_not_matter(loaded_graph: Graph) -> None:
     assert first["genotype"][0]["diplotype"] == "CYP2C19*2/*17"
 
 
-def test_cyp2d6_ultrarapid_metabolizer_avoids_codeine(loaded_graph: Graph) -> None:
-    codeine = drug(report(loaded_graph, "CYP2D6 Ultrarapid Metabolizer"), "codeine")
+def test_cyp2d6_ultrarapid_metabolizer_avoids_codeine(reference: ReferenceData) -> None:
+    codeine = drug(report(reference, "CYP2D6 Ultrarapid Metabolizer"), "codeine")
     assert codeine.category == "avoid"
     assert {"morphine"} <= {a.drug for a in codeine.alternatives}
 
 
-def test_hla_b_5701_positive_avoids_abacavir_and_negative_does_not(loaded_graph: Graph) -> None:
-    positive = drug(report(loaded_graph, "HLA-B *57:01 positive"), "abacavir")
+def test_hla_b_5701_positive_avoids_abacavir_and_negative_does_not(reference: ReferenceData) -> None:
+    positive = drug(report(reference, "HLA-B *57:01 positive"), "abacavir")
     assert positive.category == "avoid"
     assert "HLA-B*57:01 positive" in positive.recommendations[0].triggered_by[0]
-    negative = report(loaded_graph, "HLA-B *57:01 negative")
+    negative = report(reference, "HLA-B *57:01 negative")
     assert drug(negative, "abacavir").category == "standard"
     assert all(d.category not in ACTIONABLE for d in negative.drugs if d.drug == "abacavir")
 
 
-def test_hla_b_diplotype_means_both_alleles_positive(loaded_graph: Graph) -> None:
-    result = report(loaded_graph, "HLA-B *15:02/*57:01")
+def test_hla_b_diplotype_means_both_alleles_positive(reference: ReferenceData) -> None:
+    result = report(reference, "HLA-B *15:02/*57:01")
     assert drug(result, "abacavir").category == "avoid"
     assert drug(result, "oxcarbazepine").category == "avoid"
     assert drug(result, "allopurinol").category == "standard"  # *58:01 negative
 
 
-def test_tpmt_poor_metabolizer_changes_thiopurine_dosing(loaded_graph: Graph) -> None:
-    result = report(loaded_graph, "TPMT Poor Metabolizer")
+def test_tpmt_poor_metabolizer_changes_thiopurine_dosing(reference: ReferenceData) -> None:
+    result = report(reference, "TPMT Poor Metabolizer")
     for thiopurine in ("azathioprine", "mercaptopurine", "thioguanine"):
         found = drug(result, thiopurine)
         assert found.category in ACTIONABLE
         assert any("dose" in r.text.lower() for r in found.recommendations)
 
 
-def test_cyp2c9_and_vkorc1_both_inform_warfarin(loaded_graph: Graph) -> None:
-    warfarin = drug(report(loaded_graph, "CYP2C9 *3/*3; rs9923231 T/T"), "warfarin")
+def test_cyp2c9_and_vkorc1_both_inform_warfarin(reference: ReferenceData) -> None:
+    warfarin = drug(report(reference, "CYP2C9 *3/*3; rs9923231 T/T"), "warfarin")
     assert warfarin.category in ACTIONABLE
     assert {"CYP2C9", "VKORC1"} <= set(warfarin.genes)
     vkorc1 = [r for r in warfarin.recommendations if r.genes == ["VKORC1"]]
     assert vkorc1 and vkorc1[0].category == "adjust_dose"
 
 
-def test_slco1b1_poor_function_flags_simvastatin(loaded_graph: Graph) -> None:
-    simvastatin = drug(report(loaded_graph, "SLCO1B1 Poor Function"), "simvastatin")
+def test_slco1b1_poor_function_flags_simvastatin(reference: ReferenceData) -> None:
+    simvastatin = drug(report(reference, "SLCO1B1 Poor Function"), "simvastatin")
     assert simvastatin.category in ACTIONABLE
     assert any(a.kind == "same_atc_class" and not a.risky for a in simvastatin.alternatives) or \
         any(a.kind == "named_in_recommendation" for a in simvastatin.alternatives)
 
 
-def test_a_multi_gene_rule_uses_the_sources_unknown_gene_rule(loaded_graph: Graph) -> None:
+def test_a_multi_gene_rule_uses_the_sources_unknown_gene_rule(reference: ReferenceData) -> None:
     """CPIC's TCA rules are for CYP2D6 + CYP2C19; with CYP2D6 untested the "No Result" rule applies."""
-    amitriptyline = drug(report(loaded_graph, "CYP2C19 *2/*2"), "amitriptyline")
+    amitriptyline = drug(report(reference, "CYP2C19 *2/*2"), "amitriptyline")
     assert amitriptyline.category in ACTIONABLE
     assert any("+unknown:CYP2D6" in r.id for r in amitriptyline.recommendations)
 
 
-def test_a_multi_gene_rule_without_an_unknown_rule_asks_for_the_missing_result(loaded_graph: Graph) -> None:
-    carbamazepine = drug(report(loaded_graph, "HLA-B *15:02 negative"), "carbamazepine")
+def test_a_multi_gene_rule_without_an_unknown_rule_asks_for_the_missing_result(reference: ReferenceData) -> None:
+    carbamazepine = drug(report(reference, "HLA-B *15:02 negative"), "carbamazepine")
     assert carbamazepine.category == "needs_result"
     assert carbamazepine.needs_results_for == ["HLA-A"]
 
 
-def test_a_missing_gene_never_makes_a_drug_risky(loaded_graph: Graph) -> None:
-    result = report(loaded_graph, "CYP2C19 *1/*1")
+def test_a_missing_gene_never_makes_a_drug_risky(reference: ReferenceData) -> None:
+    result = report(reference, "CYP2C19 *1/*1")
     assert all(set(d.genes) & {"CYP2C19"} or d.category == "needs_result" for d in result.drugs)
     assert not [d for d in result.drugs if "CYP2D6" in d.genes and d.category in ACTIONABLE
                 and not any("CYP2C19" in r.genes for r in d.recommendations)]
 
 
-def test_normal_everything_yields_no_avoid(loaded_graph: Graph) -> None:
-    result = report(loaded_graph, {
+def test_normal_everything_yields_no_avoid(reference: ReferenceData) -> None:
+    result = report(reference, {
         "CYP2C19": "*1/*1", "CYP2D6": "*1/*1", "CYP2C9": "*1/*1", "TPMT": "*1/*1", "NUDT15": "*1/*1",
         "SLCO1B1": "*1/*1", "CYP3A5": "*3/*3", "CYP2B6": "*1/*1", "UGT1A1": "*1/*1", "DPYD": "2",
         "HLA-B": "*07:02/*08:01", "HLA-A": "*02:01/*03:01", "rs9923231": "C/C",
@@ -137,48 +137,48 @@ def test_normal_everything_yields_no_avoid(loaded_graph: Graph) -> None:
     assert drug(result, "abacavir").category == "standard"
 
 
-def test_an_uncertain_function_allele_gives_indeterminate_with_a_reason(loaded_graph: Graph) -> None:
-    gene = report(loaded_graph, "CYP2C19 *12/*2").genotype[0]
+def test_an_uncertain_function_allele_gives_indeterminate_with_a_reason(reference: ReferenceData) -> None:
+    gene = report(reference, "CYP2C19 *12/*2").genotype[0]
     assert gene.phenotype == "Indeterminate"
     assert "CYP2C19*12" in (gene.reason or "")
 
 
-def test_activity_score_maps_to_phenotype(loaded_graph: Graph) -> None:
-    result = report(loaded_graph, "CYP2D6 0")
+def test_activity_score_maps_to_phenotype(reference: ReferenceData) -> None:
+    result = report(reference, "CYP2D6 0")
     assert result.genotype[0].phenotype == "Poor Metabolizer"
     assert drug(result, "codeine").category == "avoid"
 
 
-def test_unknown_gene_is_a_clear_error_with_near_matches(loaded_graph: Graph) -> None:
+def test_unknown_gene_is_a_clear_error_with_near_matches(reference: ReferenceData) -> None:
     with pytest.raises(InvalidInput, match="unknown pharmacogene 'CYP2C91'") as error:
-        report(loaded_graph, "CYP2C91 *1/*1")
+        report(reference, "CYP2C91 *1/*1")
     assert "CYP2C9" in error.value.suggestions
 
 
-def test_unknown_allele_is_a_clear_error_with_near_matches(loaded_graph: Graph) -> None:
+def test_unknown_allele_is_a_clear_error_with_near_matches(reference: ReferenceData) -> None:
     with pytest.raises(InvalidInput, match=r"unknown allele '\*99' for CYP2C19") as error:
-        report(loaded_graph, "CYP2C19 *99/*2")
+        report(reference, "CYP2C19 *99/*2")
     assert "CYP2C19*9" in error.value.suggestions
 
 
-def test_unknown_phenotype_lists_the_genes_phenotypes(loaded_graph: Graph) -> None:
+def test_unknown_phenotype_lists_the_genes_phenotypes(reference: ReferenceData) -> None:
     with pytest.raises(InvalidInput, match="unknown phenotype") as error:
-        report(loaded_graph, "CYP2D6 Slow Metabolizer")
+        report(reference, "CYP2D6 Slow Metabolizer")
     assert "Poor Metabolizer" in error.value.suggestions
 
 
-def test_batch_equals_one_by_one(loaded_graph: Graph) -> None:
+def test_batch_equals_one_by_one(reference: ReferenceData) -> None:
     genotypes = ["CYP2C19 *2/*2", "HLA-B *57:01 positive", "CYP2D6 Ultrarapid Metabolizer", "CYP2C19 *1/*1"]
-    batch = risk_many(loaded_graph, [read_genotype(g) for g in genotypes])
-    assert [b.model_dump() for b in batch] == [report(loaded_graph, g).model_dump() for g in genotypes]
+    batch = risk_many(reference, [read_genotype(g) for g in genotypes])
+    assert [b.model_dump() for b in batch] == [report(reference, g).model_dump() for g in genotypes]
 
 
-def test_rsid_genotype_finds_its_clinical_annotations(loaded_graph: Graph) -> None:
-    rows = run_named(loaded_graph, "rsid_annotations", {"rsid": "rs75527207", "genotype": "AA"})
+def test_rsid_genotype_finds_its_clinical_annotations(reference: ReferenceData) -> None:
+    rows = run_named(reference.graph, "rsid_annotations", {"rsid": "rs75527207", "genotype": "AA"})
     assert any(r["level"] == "1A" and "ivacaftor" in r["drugs"] for r in rows)
 
 
-def test_risk_cli_prints_the_json_contract(loaded_graph: Graph) -> None:
+def test_risk_cli_prints_the_json_contract(reference: ReferenceData) -> None:
     result = subprocess.run([sys.executable, "-m", "pgxkg.cli", "risk", "-g", "CYP2C19 *2/*2"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
@@ -188,7 +188,7 @@ def test_risk_cli_prints_the_json_contract(loaded_graph: Graph) -> None:
     assert set(clopidogrel) >= {"drug", "category", "genes", "recommendations", "alternatives"}
 
 
-def test_risk_cli_bad_input_exits_1_with_a_hint(loaded_graph: Graph) -> None:
+def test_risk_cli_bad_input_exits_1_with_a_hint(reference: ReferenceData) -> None:
     result = subprocess.run([sys.executable, "-m", "pgxkg.cli", "risk", "-g", "CYP2C19 *99/*2"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
@@ -241,19 +241,19 @@ def pharmcat_cpic_verdicts(report_json: dict) -> dict[str, bool]:
 
 @pytest.mark.skipif(not PHARMCAT.exists(), reason="../shared/data/pharmcat-examples is not present")
 @pytest.mark.parametrize("sample", ["pharmcat.example", "pharmcat.example2"])
-def test_agrees_with_pharmcat_on_its_published_samples(loaded_graph: Graph, sample: str) -> None:
+def test_agrees_with_pharmcat_on_its_published_samples(reference: ReferenceData, sample: str) -> None:
     published = json.loads((PHARMCAT / f"{sample}.report.json").read_text())
     genotype = pharmcat_genotype(published)
     resolved_input = {}
     for gene, diplotype in genotype.items():
         try:
-            risk(loaded_graph, read_genotype({gene: diplotype}))
+            risk(reference, read_genotype({gene: diplotype}))
             resolved_input[gene] = diplotype
         except InvalidInput:
             # e.g. CYP2C19*38 (sample 1): newer than the CPIC tables in pypgx 0.27.0
             phenotypes = published["genes"][gene]["recommendationDiplotypes"][0]["phenotypes"]
             resolved_input[gene] = phenotypes[0]
-    ours = risk(loaded_graph, read_genotype(resolved_input))
+    ours = risk(reference, read_genotype(resolved_input))
     our_phenotypes = {g.gene: g.phenotype for g in ours.genotype}
     for gene in ("CYP2C19", "CYP2C9", "CYP2B6", "CYP3A5", "TPMT", "NUDT15", "UGT1A1", "SLCO1B1"):
         theirs = published["genes"][gene]["recommendationDiplotypes"][0]["phenotypes"]
@@ -269,7 +269,7 @@ def test_agrees_with_pharmcat_on_its_published_samples(loaded_graph: Graph, samp
     assert disagreements == {}
 
 
-def test_in_memory_rule_matching_equals_the_cypher_query(loaded_graph: Graph) -> None:
+def test_in_memory_rule_matching_equals_the_cypher_query(reference: ReferenceData) -> None:
     """rules.py is the in-memory twin of matching_recommendations.cypher; they must agree."""
     from pgxkg.graph.cypher_files import read_cypher
     from pgxkg.queries.phenotype import resolve_many
@@ -277,11 +277,11 @@ def test_in_memory_rule_matching_equals_the_cypher_query(loaded_graph: Graph) ->
 
     genotypes = ["CYP2C19 *2/*2", "HLA-B *15:02/*57:01", "CYP2C9 *3/*3; rs9923231 T/T", "HLA-B *15:02 negative",
                  "TPMT Poor Metabolizer; NUDT15 *1/*1", "CYP2D6 0; CYP2C19 *1/*17", "SLCO1B1 Poor Function"]
-    resolved = resolve_many(loaded_graph, [read_genotype(g) for g in genotypes])
+    resolved = resolve_many(reference, [read_genotype(g) for g in genotypes])
     patients = [{"id": i, "conditions": sorted({c for g in genes for c in g.conditions}),
                  "genes": sorted({g.gene for g in genes})} for i, genes in enumerate(resolved)]
-    rows = loaded_graph.read(read_cypher("pgxkg.queries", "matching_recommendations"), patients=patients)
-    index = RuleIndex.load(loaded_graph)
+    rows = reference.graph.read(read_cypher("pgxkg.queries", "matching_recommendations"), patients=patients)
+    index = RuleIndex.load(reference.graph)
     for patient in patients:
         in_cypher = {(r["drug"], r["recommendation"], tuple(sorted(r["missing"])), tuple(sorted(r["matched"])))
                      for r in rows if r["patient"] == patient["id"]}

@@ -12,6 +12,7 @@ from pgxkg.api import admin_routes, entity_routes, explorer, export_routes, grap
 from pgxkg.api.body_limit import BodyLimit
 from pgxkg.api.deps import ApiSettings
 from pgxkg.graph.connection import Graph, open_driver
+from pgxkg.reference import ReferenceCache
 from pgxkg.settings import Settings
 
 DESCRIPTION = """
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None, api_settings: ApiSettings | Non
         # No connectivity check: the API starts (and answers 503) while Neo4j is down,
         # and the driver reconnects by itself when it comes back.
         app.state.graph = Graph(settings, open_driver(settings, verify=False, retry_seconds=3.0))
+        app.state.reference = ReferenceCache(app.state.graph)
         yield
         app.state.graph.close()
 

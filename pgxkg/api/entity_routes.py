@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 
-from pgxkg.api.deps import get_graph
+from pgxkg.api.deps import GraphDep
+from pgxkg.api.models import DiseaseDrug, DrugGene, EntitySummary, GeneDrug, Page
 from pgxkg.api.problems import responses
-from pgxkg.graph.connection import Graph
 from pgxkg.queries import research
 
 router = APIRouter(tags=["entities"])
@@ -21,7 +21,6 @@ def key(example: str, description: str) -> Any:
 
 Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=100_000, description="items to skip")]
-GraphDep = Annotated[Graph, Depends(get_graph)]
 
 ENTITY_EXAMPLE = {
     "label": "Gene",
@@ -37,70 +36,63 @@ PAGE_EXAMPLE = {"items": [{"gene": "CYP2C19", "cpic_level": "A", "pharmgkb_level
                 "total": 2, "limit": 50, "offset": 0, "next_offset": None}
 
 
-def page(rows: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
-    """One page of ``rows`` with the total and the offset of the next page (null on the last)."""
-    following = offset + limit
-    return {"items": rows[offset:following], "total": len(rows), "limit": limit, "offset": offset,
-            "next_offset": following if following < len(rows) else None}
-
-
 ENTITY_RESPONSES = responses(404, 422, ok=ENTITY_EXAMPLE)
 
 
 @router.get("/genes/{symbol}", summary="A gene, its neighbours by type, evidence counts",
             responses=ENTITY_RESPONSES)
 def get_gene(graph: GraphDep,
-             symbol: Annotated[str, key("CYP2C19", "HGNC symbol (case-insensitive)")]) -> dict[str, Any]:
+             symbol: Annotated[str, key("CYP2C19", "HGNC symbol (case-insensitive)")]) -> EntitySummary:
     return research.entity_summary(graph, symbol, "Gene")
 
 
 @router.get("/drugs/{name}", summary="A drug by name, synonym, RxNorm or PharmGKB id",
             responses=ENTITY_RESPONSES)
 def get_drug(graph: GraphDep, name: Annotated[str, key(
-        "clopidogrel", "generic name, synonym, RxNorm CUI (e.g. 32968) or PharmGKB id")]) -> dict[str, Any]:
+        "clopidogrel", "generic name, synonym, RxNorm CUI (e.g. 32968) or PharmGKB id")]) -> EntitySummary:
     return research.entity_summary(graph, name, "Drug")
 
 
 @router.get("/diseases/{disease_id}", summary="A disease by id (OMIM:..., ORPHA:..., PharmGKB:...)",
             responses=ENTITY_RESPONSES)
 def get_disease(graph: GraphDep,
-                disease_id: Annotated[str, key("OMIM:219700", "disease id")]) -> dict[str, Any]:
+                disease_id: Annotated[str, key("OMIM:219700", "disease id")]) -> EntitySummary:
     return research.entity_summary(graph, disease_id, "Disease")
 
 
 @router.get("/variants/{variant_id}", summary="A variant by rsID or GRCh38 chr-pos-ref-alt",
             responses=ENTITY_RESPONSES)
 def get_variant(graph: GraphDep, variant_id: Annotated[str, key(
-        "rs4244285", "rsID, or chr-pos-ref-alt on GRCh38 (10-94781859-G-A)")]) -> dict[str, Any]:
+        "rs4244285", "rsID, or chr-pos-ref-alt on GRCh38 (10-94781859-G-A)")]) -> EntitySummary:
     return research.entity_summary(graph, variant_id, "Variant")
 
 
 @router.get("/alleles/{allele_id}", summary="A star allele or HLA allele, e.g. CYP2C19*2",
             responses=ENTITY_RESPONSES)
 def get_allele(graph: GraphDep,
-               allele_id: Annotated[str, key("CYP2C19*2", "gene symbol plus allele name")]) -> dict[str, Any]:
+               allele_id: Annotated[str, key("CYP2C19*2", "gene symbol plus allele name")]) -> EntitySummary:
     return research.entity_summary(graph, allele_id, "Allele")
 
 
 @router.get("/drugs/{name}/genes", summary="Genes to test before prescribing a drug",
             responses=responses(404, 422, ok=PAGE_EXAMPLE))
 def get_drug_genes(graph: GraphDep, name: Annotated[str, key("clopidogrel", "drug name or id")],
-                   limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+                   limit: Limit = 50, offset: Offset = 0) -> Page[DrugGene]:
     drug = research.resolve_drug_id(graph, name)  # 404 with near matches on a miss
-    return page(research.run_named(graph, "drug_genes", {"drug": drug}), limit, offset)
+    return Page[DrugGene].of(research.run_named(graph, "drug_genes", {"drug": drug}), limit, offset)
 
 
 @router.get("/genes/{symbol}/drugs", summary="Drugs with pharmacogenomic evidence for a gene",
             responses=responses(404, 422))
 def get_gene_drugs(graph: GraphDep, symbol: Annotated[str, key("CYP2C19", "HGNC symbol")],
-                   limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+                   limit: Limit = 50, offset: Offset = 0) -> Page[GeneDrug]:
     gene = research.find_entity(graph, symbol, "Gene")["properties"]["symbol"]
-    return page(research.run_named(graph, "gene_drugs", {"gene": gene}), limit, offset)
+    return Page[GeneDrug].of(research.run_named(graph, "gene_drugs", {"gene": gene}), limit, offset)
 
 
 @router.get("/diseases/{disease_id}/drugs", summary="Drugs linked to a disease",
             responses=responses(404, 422))
 def get_disease_drugs(graph: GraphDep, disease_id: Annotated[str, key("OMIM:219700", "disease id")],
-                      limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+                      limit: Limit = 50, offset: Offset = 0) -> Page[DiseaseDrug]:
     disease = research.find_entity(graph, disease_id, "Disease")["properties"]["id"]
-    return page(research.run_named(graph, "disease_drugs", {"disease": disease}), limit, offset)
+    return Page[DiseaseDrug].of(research.run_named(graph, "disease_drugs", {"disease": disease}), limit, offset)

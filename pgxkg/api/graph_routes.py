@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Query
 from neo4j.exceptions import Neo4jError
 from pydantic import BaseModel, Field
 
 from pgxkg import __version__
-from pgxkg.api.deps import ApiSettings, get_api_settings, get_graph
+from pgxkg.api.deps import ApiSettingsDep, GraphDep
+from pgxkg.api.models import CypherAnswer, HealthAnswer, PathsAnswer, SearchAnswer, StatsAnswer, SubgraphAnswer
 from pgxkg.api.problems import responses
 from pgxkg.errors import GraphUnavailable, NotFound
-from pgxkg.graph.connection import Graph
 from pgxkg.graph.counts import graph_counts
+from pgxkg.graph.status import data_sources, load_state, server_info
+from pgxkg.loaders.registry import ADAPTERS
 from pgxkg.queries import research
 from pgxkg.queries.user_cypher import run_read_only
 
 router = APIRouter(tags=["graph"])
 HEALTH_TIMEOUT_S = 3
-GraphDep = Annotated[Graph, Depends(get_graph)]
 
 PATHS_EXAMPLE = {"from": "CYP2C19", "to": "prasugrel", "max_hops": 4, "paths": [{
     "hops": 2,
@@ -53,9 +53,9 @@ def get_paths(
     target: Annotated[str, Query(alias="to", min_length=1, max_length=200, examples=["prasugrel"])],
     max_hops: Annotated[int, Query(ge=1, le=research.MAX_HOPS)] = 4,
     limit: Annotated[int, Query(ge=1, le=50, description="at most this many paths")] = 5,
-) -> dict[str, Any]:
+) -> PathsAnswer:
     paths = research.shortest_paths(graph, source, target, max_hops, limit)
-    return {"from": source, "to": target, "max_hops": max_hops, "paths": paths}
+    return PathsAnswer(source=source, target=target, max_hops=max_hops, paths=paths)
 
 
 @router.get("/subgraph", summary="The neighbourhood of an entity, bounded in size",
@@ -66,7 +66,7 @@ def get_subgraph(
     depth: Annotated[int, Query(ge=1, le=research.MAX_DEPTH, description="rings around the center")] = 1,
     limit: Annotated[int, Query(ge=1, le=research.MAX_SUBGRAPH_NODES,
                                 description=f"node cap (at most {research.MAX_SUBGRAPH_NODES})")] = 100,
-) -> dict[str, Any]:
+) -> SubgraphAnswer:
     return research.subgraph(graph, center, depth, limit)
 
 
@@ -78,37 +78,27 @@ def get_search(
                             description="words; each matches as a word or a prefix")],
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
-) -> dict[str, Any]:
-    return {"q": q, "limit": limit, "offset": offset, "items": research.search(graph, q, limit, offset)}
+) -> SearchAnswer:
+    return SearchAnswer(q=q, limit=limit, offset=offset, items=research.search(graph, q, limit, offset))
 
 
 @router.get("/stats", summary="Nodes per label, relationships per type, loaded sources", responses=responses())
-def get_stats(graph: GraphDep) -> dict[str, Any]:
-    return {**graph_counts(graph), "sources": research.run_named(graph, "graph_stats", {})}
+def get_stats(graph: GraphDep) -> StatsAnswer:
+    return StatsAnswer(**graph_counts(graph), sources=data_sources(graph))
 
 
 @router.get("/health", summary="Neo4j reachable, data loaded, versions", responses=responses(ok=HEALTH_EXAMPLE))
-def get_health(graph: GraphDep) -> dict[str, Any]:
+def get_health(graph: GraphDep) -> HealthAnswer:
     """200 when Neo4j answers ("degraded" while no complete build is loaded); 503 when it does not."""
-    started = time.perf_counter()
     try:
-        component = graph.read("CALL dbms.components() YIELD versions, edition RETURN *",
-                               timeout=HEALTH_TIMEOUT_S)[0]
+        server = server_info(graph, timeout=HEALTH_TIMEOUT_S)
     except Neo4jError as error:  # a server too busy (e.g. still starting) to answer is unhealthy, not 422
         if "TimedOut" in (error.code or ""):
             raise GraphUnavailable(f"Neo4j did not answer the health check within {HEALTH_TIMEOUT_S} s.",
                                    "retry shortly") from None
         raise
-    latency_ms = round((time.perf_counter() - started) * 1000, 1)
-    sources = research.run_named(graph, "graph_stats", {})
-    loaded = bool(sources) and all(s.get("complete") for s in sources)
-    return {
-        "status": "ok" if loaded else "degraded",
-        "neo4j": {"reachable": True, "version": component["versions"][0], "edition": component["edition"],
-                  "latency_ms": latency_ms},
-        "data": {"loaded": loaded, "sources": sources},
-        "pgxkg": __version__,
-    }
+    state = load_state(graph, expected=ADAPTERS)
+    return HealthAnswer(status="ok" if state.loaded else "degraded", neo4j=server, data=state, pgxkg=__version__)
 
 
 class CypherRequest(BaseModel):
@@ -122,9 +112,9 @@ class CypherRequest(BaseModel):
              responses=responses(403, 404, 422, ok=CYPHER_EXAMPLE))
 def post_cypher(
     graph: GraphDep,
-    api: Annotated[ApiSettings, Depends(get_api_settings)],
+    api: ApiSettingsDep,
     request: Annotated[CypherRequest, Body()],
-) -> dict[str, Any]:
+) -> CypherAnswer:
     """Refuses write clauses and procedures not known to read; runs in a READ transaction with the
     server-side timeout PGXKG_CYPHER_TIMEOUT and returns at most PGXKG_CYPHER_MAX_ROWS rows."""
     if not api.enable_cypher:

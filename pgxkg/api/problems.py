@@ -17,7 +17,8 @@ log = logging.getLogger("pgxkg.api")
 PROBLEM = "application/problem+json"
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
           405: "Method Not Allowed", 409: "Conflict", 413: "Content Too Large",
-          422: "Unprocessable Content", 500: "Internal Server Error", 503: "Service Unavailable"}
+          422: "Unprocessable Content", 429: "Too Many Requests", 500: "Internal Server Error",
+          503: "Service Unavailable"}
 RETRY_AFTER_SECONDS = "5"
 BODY_UNREADABLE = "There was an error parsing the body"  # FastAPI's detail when json.loads fails oddly
 
@@ -116,6 +117,7 @@ EXAMPLES = {
     413: _schema_example(413, "request bodies are limited to 5242880 bytes"),
     422: _schema_example(422, "unknown allele '*99' for CYP2C19", hint="did you mean: CYP2C19*9?",
                          suggestions=["CYP2C19*9"]),
+    429: _schema_example(429, "another whole-graph export is running", hint="try again in a minute"),
     503: _schema_example(503, "Neo4j at bolt://127.0.0.1:7687 is not reachable (connection refused).",
                          hint="the service recovers by itself when Neo4j is back; retry shortly"),
 }

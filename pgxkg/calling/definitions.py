@@ -21,7 +21,6 @@ Data facts this relies on (checked against the loaded graph):
 
 from __future__ import annotations
 
-import threading
 import time
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -30,7 +29,6 @@ from pgxkg.calling.normalize import REF, chrom_name, token, token_pos
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.cypher_files import read_cypher
 
-TTL_SECONDS = 300.0
 OUTSIDE_CALL_GENES = {
     "CYP2D6": "CYP2D6 needs copy-number and hybrid-gene aware calling, which a VCF of SNVs cannot give "
               "(PharmCAT also takes it as an outside call); give its diplotype with the genotype",
@@ -191,23 +189,6 @@ def gene_definition(row: dict) -> GeneDefinition:
 
 
 def load(graph: Graph) -> Definitions:
+    """Every gene's definition table, read with one query (``allele_definitions.cypher``)."""
     rows = graph.read(read_cypher("pgxkg.calling", "allele_definitions"))
     return Definitions({row["gene"]: gene_definition(row) for row in rows})
-
-
-_cache: dict[int, Definitions] = {}
-_lock = threading.Lock()
-
-
-def definitions(graph: Graph) -> Definitions:
-    """The definitions for this graph, read once and refreshed after ``TTL_SECONDS``."""
-    with _lock:
-        current = _cache.get(id(graph))
-        if current is None or time.monotonic() - current.loaded_at > TTL_SECONDS:
-            current = _cache[id(graph)] = load(graph)
-        return current
-
-
-def invalidate() -> None:
-    with _lock:
-        _cache.clear()

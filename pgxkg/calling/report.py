@@ -5,18 +5,20 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
-from pgxkg.calling.definitions import Definitions, GeneDefinition, definitions
+from pgxkg.calling.definitions import Definitions, GeneDefinition
 from pgxkg.calling.matcher import GeneCall, Observation, match
 from pgxkg.calling.normalize import display
 from pgxkg.calling.vcf import SampleGenotypes, read_vcf
-from pgxkg.graph.connection import Graph
 from pgxkg.queries.genotype_input import GeneInput, classify
 from pgxkg.queries.models import RiskReportModel
 from pgxkg.queries.risk import risk_many
+
+if TYPE_CHECKING:
+    from pgxkg.reference import ReferenceData
 
 
 class PositionModel(BaseModel):
@@ -110,20 +112,21 @@ def call_sample(defs: Definitions, genotypes: SampleGenotypes) -> tuple[SampleCa
                             genes_not_callable=not_callable), items
 
 
-def call_vcf(graph: Graph, path: Path, sample: str | None = None) -> list[tuple[SampleCallsModel, list[GeneInput]]]:
+def call_vcf(reference: ReferenceData, path: Path,
+             sample: str | None = None) -> list[tuple[SampleCallsModel, list[GeneInput]]]:
     """Every (or one) sample of a VCF called: the report and the risk-query items."""
-    defs = definitions(graph)
+    defs = reference.definitions
     read = read_vcf(path, defs, sample)
     return [call_sample(defs, genotypes) for genotypes in read.samples]
 
 
-def vcf_risk(graph: Graph, path: Path, sample: str | None = None,
+def vcf_risk(reference: ReferenceData, path: Path, sample: str | None = None,
              extra: list[GeneInput] | None = None) -> list[VcfRiskModel]:
     """Calls per sample fed to the risk query; ``extra`` items (outside calls such as CYP2D6) win per gene."""
-    called = call_vcf(graph, path, sample)
+    called = call_vcf(reference, path, sample)
     given = {item.gene.upper() for item in extra or []}
     genotypes = [[i for i in items if i.gene.upper() not in given] + list(extra or []) for _, items in called]
-    reports = risk_many(graph, genotypes)
+    reports = risk_many(reference, genotypes)
     return [VcfRiskModel(sample=calls.sample, calls=calls, risk=report)
             for (calls, _), report in zip(called, reports, strict=True)]
 

@@ -12,6 +12,7 @@ from pgxkg.errors import NotFound
 from pgxkg.export.select import Selection, all_columns, select, stream_all
 from pgxkg.export.writers import FORMATS, Format, write_cytoscape, write_graph, write_tables
 from pgxkg.graph.connection import Graph
+from pgxkg.reference import ReferenceData
 
 T = TypeVar("T")
 
@@ -40,8 +41,11 @@ class _Counted:
             yield row
 
 
-def export(graph: Graph, selection: Selection, format_name: str, out: Path) -> ExportResult:
-    """Write the selection to ``out``; a full export in a row format streams without holding the graph."""
+def export(graph: Graph, selection: Selection, format_name: str, out: Path,
+           reference: ReferenceData | None = None) -> ExportResult:
+    """Write the selection to ``out``; a full export in a row format streams without holding the graph.
+
+    ``reference`` answers a genotype selection (see ``select``)."""
     fmt = get_format(format_name)
     selection.check()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -54,6 +58,6 @@ def export(graph: Graph, selection: Selection, format_name: str, out: Path) -> E
             node_columns, edge_columns = all_columns(graph)
             paths = write_tables(fmt, iter(nodes), iter(edges), node_columns, edge_columns, out)
         return ExportResult(paths, nodes.count, edges.count)
-    selected = select(graph, selection)
+    selected = select(graph, selection, reference)
     paths = write_graph(selected, fmt, out)
     return ExportResult(paths, selected.number_of_nodes(), selected.number_of_edges())

@@ -21,8 +21,8 @@ def free_port() -> int:
 def scratch_settings(home: Path, cache: Path | None = None) -> Settings:
     """An embedded server in ``home`` on a free loopback port, sharing the user's source cache."""
     base = Settings.from_env()
-    return Settings(uri=None, user="neo4j", password=None, database="neo4j", home=home,
-                    cache=cache or base.cache, bolt_host="127.0.0.1", bolt_port=free_port(), heap=base.heap)
+    return Settings.of(uri=None, user="neo4j", password=None, database="neo4j", home=home,
+                       cache=cache or base.cache, bolt_host="127.0.0.1", bolt_port=free_port(), heap=base.heap)
 
 
 @contextmanager

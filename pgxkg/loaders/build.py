@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import BaseModel, Field
+
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.cypher_files import read_cypher
 from pgxkg.graph.schema_ops import apply_schema
@@ -38,6 +40,39 @@ class BuildReport:
     named_alternatives: int = 0
     implicit_nodes: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+
+    def summary(self, max_problems: int = 200) -> BuildSummary:
+        """What `pgxkg build` prints and ``POST /admin/build`` answers."""
+        written = self.written
+        return BuildSummary(
+            sources=self.sources, unchanged=self.unchanged, nodes=written.nodes,
+            relationships=written.relationships, seconds={k: round(v, 2) for k, v in self.seconds.items()},
+            nodes_per_second=round(written.node_total / written.node_seconds) if written.node_seconds else None,
+            relationships_per_second=round(written.relationship_total / written.relationship_seconds)
+            if written.relationship_seconds else None,
+            first_load_groups=len(written.first_load_groups), pruned=self.pruned,
+            resolved_diseases=self.resolved_diseases, named_alternatives=self.named_alternatives,
+            bad_rows=[p.message for p in self.problems[:max_problems]], bad_row_count=len(self.problems),
+        )
+
+
+class BuildSummary(BaseModel):
+    """A build's outcome: what was loaded, how long each phase took (seconds), what was skipped."""
+
+    sources: list[str] = Field(description="Source ids (name@version) this build covered")
+    unchanged: bool = Field(description="true when the graph already held these exact files and loaders: "
+                                        "nothing was written")
+    nodes: dict[str, int] = Field(default_factory=dict, description="nodes written per label")
+    relationships: dict[str, int] = Field(default_factory=dict, description="relationships written per type")
+    seconds: dict[str, float] = Field(default_factory=dict, description="wall time per phase")
+    nodes_per_second: int | None = None
+    relationships_per_second: int | None = None
+    first_load_groups: int = Field(0, description="groups written with CREATE (nothing of them existed yet)")
+    pruned: dict[str, int] = Field(default_factory=dict, description="stale nodes and relationships removed")
+    resolved_diseases: int = 0
+    named_alternatives: int = 0
+    bad_rows: list[str] = Field(default_factory=list, description="file:line: reason, at most 200")
+    bad_row_count: int = 0
 
 
 def fetch_all(settings: Settings, names: list[str] | None = None) -> list[FetchedSource]:
@@ -79,7 +114,7 @@ def content_digest(source: FetchedSource) -> str:
 
 
 def loaded_digests(graph: Graph) -> dict[str, str]:
-    rows = graph.read("MATCH (s:Source) WHERE s.complete RETURN s.id AS id, s.content_sha256 AS sha")
+    rows = graph.read(read_cypher("pgxkg.loaders", "loaded_digests"))
     return {row["id"]: row["sha"] for row in rows}
 
 

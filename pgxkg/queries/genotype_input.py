@@ -113,21 +113,34 @@ def from_inline(text: str) -> list[GeneInput]:
     return _checked(items)
 
 
-def read_genotype(spec: str | dict | list) -> list[GeneInput]:
-    """A file path (JSON or TSV), inline JSON, inline text, or an already-parsed mapping."""
+def read_genotype(spec: str | dict, *, allow_files: bool = False) -> list[GeneInput]:
+    """One genotype, however it is given: the one parser the CLI and the API share.
+
+    - a mapping (``{"CYP2C19": "*2/*17"}``), or ``{"outside_calls": "<PharmCAT TSV text>"}``;
+    - JSON text, PharmCAT outside-call TSV text (it has a tab), or inline text
+      (``CYP2C19 *2/*2; HLA-B *57:01 positive``);
+    - with ``allow_files`` (the CLI, never the API), a path to a JSON or TSV file.
+
+    Raises InvalidInput for anything unreadable, naming the item and where it was.
+    """
     if isinstance(spec, dict):
+        if set(spec) == {"outside_calls"} and isinstance(spec["outside_calls"], str):
+            return from_outside_call_tsv(spec["outside_calls"], "outside_calls")
         return from_mapping(spec)
-    if isinstance(spec, list):
-        raise InvalidInput("a genotype is one object; use the batch call for several")
-    path = Path(spec)
-    if len(spec) < 4096 and path.is_file():
-        text = path.read_text()
-        if text.lstrip().startswith("{"):
-            return from_mapping(_json(text, str(path)))
-        return from_outside_call_tsv(text, str(path))
-    if spec.lstrip().startswith("{"):
-        return from_mapping(_json(spec, "<inline JSON>"))
-    return from_inline(spec)
+    if not isinstance(spec, str):
+        raise InvalidInput("a genotype is one object or one text; use the batch call for several")
+    if allow_files and len(spec) < 4096 and "\n" not in spec and Path(spec).is_file():
+        return _from_text(Path(spec).read_text(), spec)
+    return _from_text(spec, "genotype")
+
+
+def _from_text(text: str, origin: str) -> list[GeneInput]:
+    """JSON if it starts with ``{``, outside-call TSV if it has a tab, inline text otherwise."""
+    if text.lstrip().startswith("{"):
+        return from_mapping(_json(text, origin))
+    if "\t" in text:
+        return from_outside_call_tsv(text, origin)
+    return from_inline(text)
 
 
 def _json(text: str, origin: str) -> Any:

@@ -8,14 +8,15 @@ guess.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pgxkg.errors import InvalidInput
-from pgxkg.graph.connection import Graph
-from pgxkg.graph.cypher_files import read_cypher
-from pgxkg.loaders.records import condition, diplotype_id
 from pgxkg.queries.genotype_input import GeneInput
-from pgxkg.queries.vocabulary import GeneVocabulary, Vocabulary, vocabulary
+from pgxkg.queries.vocabulary import GeneVocabulary, Vocabulary
+from pgxkg.vocab import condition, diplotype_id
+
+if TYPE_CHECKING:
+    from pgxkg.reference import ReferenceData
 
 INDETERMINATE = "Indeterminate"
 
@@ -36,18 +37,18 @@ class ResolvedGene:
         return {k: v for k, v in self.__dict__.items() if v not in (None, [])}
 
 
-def resolve(graph: Graph, items: list[GeneInput]) -> list[ResolvedGene]:
+def resolve(reference: ReferenceData, items: list[GeneInput]) -> list[ResolvedGene]:
     """Resolve one genotype (validated against the vocabulary; raises InvalidInput)."""
-    return resolve_many(graph, [items])[0]
+    return resolve_many(reference, [items])[0]
 
 
-def resolve_many(graph: Graph, genotypes: list[list[GeneInput]],
+def resolve_many(reference: ReferenceData, genotypes: list[list[GeneInput]],
                  indexed: bool = False) -> list[list[ResolvedGene]]:
     """Resolve many genotypes with one diplotype lookup round trip in total.
 
     With ``indexed`` a validation error names the genotype it is about ("genotype 3: ...").
     """
-    vocab = vocabulary(graph)
+    vocab = reference.vocabulary
     prepared = []
     for index, items in enumerate(genotypes):
         try:
@@ -61,7 +62,7 @@ def resolve_many(graph: Graph, genotypes: list[list[GeneInput]],
         for genotype in prepared for resolved, alleles, gene in genotype
         if resolved.kind == "diplotype" and not gene.is_presence_gene
     }
-    mapped = _lookup_diplotypes(graph, vocab, list(wanted.values()))
+    mapped = reference.diplotypes(list(wanted.values()))
     results = []
     for genotype in prepared:
         resolved_genes = []
@@ -119,16 +120,6 @@ def _prepare(vocab: Vocabulary, item: GeneInput) -> tuple[ResolvedGene, tuple[st
     resolved.conditions.append(condition("diplotype", gene.symbol, resolved.diplotype))
     resolved.path.append(f"diplotype {resolved.diplotype}")
     return resolved, alleles, gene
-
-
-def _lookup_diplotypes(graph: Graph, vocab: Vocabulary, wanted: list[dict]) -> dict[str, dict]:
-    """Diplotype -> phenotype rows; static data, so cached with the vocabulary load."""
-    cache = vocab.extras.setdefault("diplotypes", {})
-    missing = [d for d in wanted if d["id"] not in cache]
-    if missing:
-        for row in graph.read(read_cypher("pgxkg.queries", "diplotype_phenotypes"), diplotypes=missing):
-            cache[row["id"]] = row
-    return {d["id"]: cache[d["id"]] for d in wanted}
 
 
 def _apply_diplotype(vocab: Vocabulary, gene: GeneVocabulary, resolved: ResolvedGene, row: dict) -> None:

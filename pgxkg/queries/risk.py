@@ -8,10 +8,8 @@ alternatives (``drug_evidence.cypher``) -> a ranked report per drug.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
-from pgxkg.graph.connection import Graph
-from pgxkg.graph.cypher_files import read_cypher
-from pgxkg.loaders.records import ACTIONABLE, CATEGORIES
 from pgxkg.queries.genotype_input import GeneInput
 from pgxkg.queries.models import (
     LevelModel,
@@ -19,78 +17,43 @@ from pgxkg.queries.models import (
     RiskReportModel,
 )
 from pgxkg.queries.phenotype import ResolvedGene, resolve_many
-from pgxkg.queries.rules import RuleIndex
-from pgxkg.queries.vocabulary import vocabulary
+from pgxkg.vocab import ACTIONABLE, CATEGORY_RANK, ClinPGxLevel, CpicLevel, level_rank, source_rank
 
-SOURCE_ORDER = {"CPIC": 0, "DPWG": 1}
-CATEGORY_RANK = {name: rank for rank, name in enumerate((*CATEGORIES, "needs_result"))}
-CPIC_LEVEL_RANK = {"A": 0, "A/B": 1, "B": 2, "B/C": 3, "C": 4, "C/D": 5, "D": 6}
-PHARMGKB_LEVEL_RANK = {"1A": 0, "1B": 1, "2A": 2, "2B": 3, "3": 4, "4": 5}
 MAX_CLASS_ALTERNATIVES = 8
 
+if TYPE_CHECKING:
+    from pgxkg.reference import ReferenceData
 
-def risk(graph: Graph, items: list[GeneInput]) -> RiskReportModel:
-    return RiskReportModel.model_validate(risk_reports(graph, [items], indexed=False)[0])
+
+def risk(reference: ReferenceData, items: list[GeneInput]) -> RiskReportModel:
+    """The risk report for one genotype; raises InvalidInput for unknown genes, alleles or phenotypes."""
+    return RiskReportModel.model_validate(risk_reports(reference, [items], indexed=False)[0])
 
 
-def risk_many(graph: Graph, genotypes: list[list[GeneInput]], indexed: bool = True) -> list[RiskReportModel]:
+def risk_many(reference: ReferenceData, genotypes: list[list[GeneInput]],
+              indexed: bool = True) -> list[RiskReportModel]:
     """Typed risk reports for many genotypes (see ``risk_reports``)."""
-    return [RiskReportModel.model_validate(r) for r in risk_reports(graph, genotypes, indexed)]
+    return [RiskReportModel.model_validate(r) for r in risk_reports(reference, genotypes, indexed)]
 
 
-def risk_reports(graph: Graph, genotypes: list[list[GeneInput]], indexed: bool = True) -> list[dict]:
+def risk_reports(reference: ReferenceData, genotypes: list[list[GeneInput]], indexed: bool = True) -> list[dict]:
     """Risk reports as plain JSON-ready dicts in the RiskReportModel shape, for batch screening.
 
-    Rules, recommendation texts and drug evidence are cached with the vocabulary, so a batch
-    costs one diplotype lookup round trip; validation is left to the caller's edge (``risk``,
+    Rules, recommendation texts and drug evidence come from the reference data, so a batch
+    costs at most one diplotype lookup round trip; validation is left to the caller's edge (``risk``,
     the API's response model). A genotype the vocabulary rejects raises InvalidInput naming
     its index (unless not ``indexed``).
     """
-    resolved = resolve_many(graph, genotypes, indexed)
-    index = _rule_index(graph)
+    resolved = resolve_many(reference, genotypes, indexed)
+    index = reference.rules
     rows_by_patient = [
         index.match({c for gene in genes for c in gene.conditions}, {gene.gene for gene in genes})
         for genes in resolved
     ]
     all_rows = [row for rows in rows_by_patient for row in rows]
-    details = _recommendations(graph, {row["recommendation"] for row in all_rows})
-    evidence = _evidence(graph, all_rows)
+    details = reference.recommendations({row["recommendation"] for row in all_rows})
+    evidence = reference.drug_evidence(sorted({row["drug"] for row in all_rows}))
     return [_report(genes, rows, details, evidence) for genes, rows in zip(resolved, rows_by_patient, strict=True)]
-
-
-def _rule_index(graph: Graph) -> RuleIndex:
-    """The rules of every recommendation, cached with the vocabulary load."""
-    extras = vocabulary(graph).extras
-    if "rules" not in extras:
-        extras["rules"] = RuleIndex.load(graph)
-    return extras["rules"]
-
-
-def _recommendations(graph: Graph, ids: set[str]) -> dict[str, tuple[dict, dict | None]]:
-    """Recommendation properties and guideline by id, cached with the vocabulary load."""
-    cache = vocabulary(graph).extras.setdefault("recommendations", {})
-    missing = sorted(ids - cache.keys())
-    if missing:
-        for row in graph.read(read_cypher("pgxkg.queries", "recommendation_details"), ids=missing):
-            cache[row["id"]] = (row["recommendation"], row["guideline"])
-    return {rec_id: cache[rec_id] for rec_id in ids}
-
-
-def _evidence(graph: Graph, rows: list[dict]) -> dict[str, dict]:
-    """Per-drug evidence (levels, PMIDs, named alternatives by recommendation, ATC class mates).
-
-    It does not depend on the genotype, so it is cached with the vocabulary load and only
-    drugs not seen since are queried.
-    """
-    drugs = sorted({row["drug"] for row in rows})
-    if not drugs:
-        return {}
-    cache = vocabulary(graph).extras.setdefault("drug_evidence", {})
-    missing = [drug for drug in drugs if drug not in cache]
-    if missing:
-        for row in graph.read(read_cypher("pgxkg.queries", "drug_evidence"), drugs=missing):
-            cache[row["drug"]] = row
-    return {drug: cache[drug] for drug in drugs if drug in cache}
 
 
 def _report(genes: list[ResolvedGene], rows: list[dict], details: dict[str, tuple[dict, dict | None]],
@@ -128,7 +91,7 @@ def _drug(drug: str, rows: list[dict], details: dict[str, tuple[dict, dict | Non
     levels = _levels(evidence)
     recommendations = sorted(
         (_recommendation(row, details, levels, evidence, explain) for row in rows),
-        key=lambda r: (SOURCE_ORDER.get(r["source"], 9), CATEGORY_RANK[r["category"]], r["id"]),
+        key=lambda r: (source_rank(r["source"]), CATEGORY_RANK[r["category"]], r["id"]),
     )
     cpic = [r for r in recommendations if r["source"] == "CPIC"]
     category = min((r["category"] for r in cpic or recommendations), key=CATEGORY_RANK.__getitem__)
@@ -153,8 +116,8 @@ def _recommendation(row: dict, details: dict[str, tuple[dict, dict | None]], lev
             category_origin=rec.get("category_origin"), text=rec.get("text") or "",
             guideline=guideline, genes=genes, phenotypes=rec.get("phenotypes") or [],
             strength=rec.get("strength") or rec.get("classification"),
-            cpic_level=_best(gene_levels, "cpic_level", CPIC_LEVEL_RANK),
-            pharmgkb_level=_best(gene_levels, "pharmgkb_level", PHARMGKB_LEVEL_RANK),
+            cpic_level=_best(gene_levels, "cpic_level", CpicLevel),
+            pharmgkb_level=_best(gene_levels, "pharmgkb_level", ClinPGxLevel),
             pmids=[str(p) for p in evidence.get("pmids") or []],
         ).model_dump(exclude_none=True)
     return {**static[rec_id], "triggered_by": sorted({explain.get(c, c) for c in row["matched"]})}
@@ -168,9 +131,9 @@ def _levels(evidence: dict) -> list[dict]:
     return evidence["_levels"]
 
 
-def _best(levels: list[dict], attribute: str, rank: dict[str, int]) -> str | None:
+def _best(levels: list[dict], attribute: str, enum: type[CpicLevel] | type[ClinPGxLevel]) -> str | None:
     values = [level[attribute] for level in levels if level.get(attribute)]
-    return min(values, key=lambda v: rank.get(v, 99)) if values else None
+    return min(values, key=lambda v: level_rank(enum, v)) if values else None
 
 
 def _alternatives(drug: dict, evidence: dict, categories: dict[str, str], fired: set[str]) -> list[dict]:
@@ -209,6 +172,6 @@ def _rank(drug: dict) -> tuple:
 
 def _level_ranks(levels: list[dict]) -> tuple[int, int]:
     return (
-        min((CPIC_LEVEL_RANK.get(level.get("cpic_level") or "", 99) for level in levels), default=99),
-        min((PHARMGKB_LEVEL_RANK.get(level.get("pharmgkb_level") or "", 99) for level in levels), default=99),
+        min((level_rank(CpicLevel, level.get("cpic_level")) for level in levels), default=99),
+        min((level_rank(ClinPGxLevel, level.get("pharmgkb_level")) for level in levels), default=99),
     )

@@ -1,24 +1,20 @@
-"""What a genotype may name, read from the graph once and kept in memory.
+"""What a genotype may name, read from the graph once and kept with the reference data.
 
 Validation and near-match suggestions run against this, so a request costs no
-extra round trip. The cache is refreshed after ``TTL_SECONDS`` or a build.
+extra round trip (``pgxkg.reference`` holds and replaces it).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-import threading
-import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from pgxkg.errors import InvalidInput
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.cypher_files import read_cypher
-from pgxkg.loaders.records import allele_id
+from pgxkg.vocab import allele_id
 
-TTL_SECONDS = 300.0
 ABBREVIATIONS = {
     "pm": "Poor Metabolizer", "im": "Intermediate Metabolizer", "nm": "Normal Metabolizer",
     "rm": "Rapid Metabolizer", "um": "Ultrarapid Metabolizer", "em": "Normal Metabolizer",
@@ -44,9 +40,6 @@ class Vocabulary:
     genes: dict[str, GeneVocabulary]
     all_symbols: set[str]
     rsids: dict[str, str]  # rsid -> gene
-    loaded_at: float = field(default_factory=time.monotonic)
-    # Other static reference data cached for the life of this load (e.g. per-drug evidence).
-    extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, graph: Graph) -> Vocabulary:
@@ -126,30 +119,3 @@ class Vocabulary:
             return self.rsids[rsid]
         near = difflib.get_close_matches(rsid, list(self.rsids), n=5, cutoff=0.8)
         raise InvalidInput(f"unknown rsID {rsid!r}: no variant with that id in the graph", near)
-
-
-_cache: dict[int, Vocabulary] = {}
-_lock = threading.Lock()
-
-
-def vocabulary(graph: Graph) -> Vocabulary:
-    """The cached vocabulary; once it is stale one caller reloads it while the others keep the old one."""
-    current = _cache.get(id(graph))
-    if current is not None and time.monotonic() - current.loaded_at <= TTL_SECONDS:
-        return current
-    if current is not None and not _lock.acquire(blocking=False):
-        return current
-    if current is None:
-        _lock.acquire()
-    try:
-        current = _cache.get(id(graph))
-        if current is None or time.monotonic() - current.loaded_at > TTL_SECONDS:
-            current = _cache[id(graph)] = Vocabulary.load(graph)
-        return current
-    finally:
-        _lock.release()
-
-
-def invalidate() -> None:
-    with _lock:
-        _cache.clear()

@@ -3,7 +3,6 @@ they share: a scratch Neo4j's environment, CLI runs, a uvicorn API and its memor
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import subprocess
 import sys
@@ -162,4 +161,4 @@ def ensure_loaded(settings: Settings, sources: tuple[str, ...] = ("cpic-tables",
 
 
 def with_cache(settings: Settings, cache: Path) -> Settings:
-    return dataclasses.replace(settings, cache=cache)
+    return settings.model_copy(update={"cache": cache})

@@ -69,7 +69,7 @@ class Case:
         folder = tmp / "files"
         copy_members(settings, self.source, folder)
         self.damage(folder / self.file)
-        cache = dataclasses.replace(settings, cache=tmp / "cache")
+        cache = settings.model_copy(update={"cache": tmp / "cache"})
         before = graph_counts(graph)
         try:
             fetch(registry.adapter(self.source).source, cache.cache, from_path=folder)
@@ -243,7 +243,7 @@ def cli_names_the_file(settings: Settings, tmp: Path) -> str | None:
     folder = tmp / "files"
     copy_members(settings, "cpic-tables", folder)
     _truncate(folder / "allele-table.csv")
-    cache = dataclasses.replace(settings, cache=tmp / "cache")
+    cache = settings.model_copy(update={"cache": tmp / "cache"})
     fetch(registry.adapter("cpic-tables").source, cache.cache, from_path=folder)
     run = pgxkg(cache, "build", "--strict", "--force", "--source", "cpic-tables")
     flat = " ".join(run.stderr.split())
