@@ -43,8 +43,7 @@ class Courses:
     adverse_reactions: int
     failures: int
     switches: int
-    unresolved: int  # courses that ended without a success (drugs used up, or none acceptable)
-    untreated: int  # patients the policy prescribed nothing for
+    unresolved: int  # courses that ended without a success: every drug was tried
     mean_return: float
     drug_prescriptions: np.ndarray  # (drugs,)
     first_choice: np.ndarray  # (patients,) drug index or STOP
@@ -99,6 +98,6 @@ def evaluate(world: World, policy: Policy, profiles: np.ndarray, u_adverse: np.n
     return Courses(
         patients=n, prescriptions=int(counts.sum()), adverse_reactions=adverse_total, failures=failure_total,
         switches=int((counts[treated] - 1).sum()), unresolved=int((~succeeded).sum()),
-        untreated=int((~treated).sum()), mean_return=total_return / n if n else float("nan"),
+        mean_return=total_return / n if n else float("nan"),
         drug_prescriptions=drug_counts, first_choice=first,
     )

@@ -8,9 +8,11 @@ prescription with neither an adverse reaction nor a failure (see ``episodes``).
   the indication's order after each failure or reaction; the usual dose throughout.
 - **guided** (following pgxkg): drugs in order of the category pgxkg gives them for this
   patient (``GUIDED_TIERS``: standard and no_recommendation first, then adjust_dose and caution,
-  then needs_result), the indication's order within a tier; an ``adjust_dose`` drug is given at
-  the guideline's adjusted dose. It never prescribes a drug whose category is ``alternative``
-  or ``avoid``: when the acceptable drugs are used up the course ends unresolved.
+  then needs_result, then alternative, avoid last), the indication's order within a tier; an
+  ``adjust_dose`` drug is given at the guideline's adjusted dose. A drug pgxkg advises against
+  is thus a last resort, tried only once every other drug has failed or caused a reaction, as
+  a prescriber with no other option would. Every policy can try every drug, so no policy looks
+  safer merely by stopping sooner: when the table makes the genotype irrelevant they tie.
 - **Q-learning**: see ``qlearning``.
 """
 
@@ -27,8 +29,10 @@ GUIDED_TIERS: dict[str, int] = {
     "standard": 0, "no_recommendation": 0,
     "adjust_dose": 1, "caution": 1,
     "needs_result": 2,
-}  # categories not listed here (alternative, avoid) are never prescribed by the guided policy
-GUIDED_NEVER = "alternative, avoid"
+    "alternative": 3,
+    "avoid": 4,
+}
+UNKNOWN_TIER = 5  # a category this table does not know yet goes last
 
 
 class Policy(Protocol):
@@ -61,18 +65,14 @@ class Guided:
 
     def __init__(self, world: World) -> None:
         n_drugs = world.n_drugs
-        self.rank = np.full((len(world.profiles), n_drugs), np.inf)
-        for p, profile in enumerate(world.profiles):
-            for d, category in enumerate(profile.categories):
-                if category in GUIDED_TIERS:
-                    self.rank[p, d] = GUIDED_TIERS[category] * n_drugs + d
+        self.rank = np.array([[GUIDED_TIERS.get(category, UNKNOWN_TIER) * n_drugs + d
+                               for d, category in enumerate(profile.categories)] for profile in world.profiles],
+                             dtype=float)
 
     def choose(self, profiles: np.ndarray, tried: np.ndarray) -> np.ndarray:
         rank = np.where(tried, np.inf, self.rank[profiles])
-        best = np.argmin(rank, axis=1)
-        return np.where(np.isinf(rank[np.arange(len(best)), best]), STOP, best)
+        return np.where(tried.all(axis=1), STOP, np.argmin(rank, axis=1))
 
     def order(self, profile: int) -> list[int]:
-        """The drugs this policy would try for a profile, in order (acceptable ones only)."""
-        ranks = self.rank[profile]
-        return [int(d) for d in np.argsort(ranks, kind="stable") if np.isfinite(ranks[d])]
+        """The drugs this policy tries for a profile, in order, if each one fails."""
+        return [int(d) for d in np.argsort(self.rank[profile], kind="stable")]

@@ -95,7 +95,7 @@ def markdown(document: dict) -> str:
     for row in document["learned_policy"]:
         lines.append(f"| {' & '.join(row['state'])} | {row['held_out_patients']:,} | "
                      f"{' > '.join(row['q_learning_order'])} | {row['first_choice_agreement']} | "
-                     f"{' / '.join(' > '.join(o) or '(none acceptable)' for o in row['guided_orders'])} |")
+                     f"{' / '.join(' > '.join(o) for o in row['guided_orders'])} |")
     untested = cohort.get("evaluated_patients_with_untested_gene") or {}
     if untested:
         lines += ["", "Untested genes (the rules that need them cannot fire; those drugs count as standard "

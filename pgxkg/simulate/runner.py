@@ -25,15 +25,15 @@ from pgxkg.simulate.assumptions import Assumptions
 from pgxkg.simulate.cohorts import DrawnCohort, FixedCohort, GenotypePool, Split
 from pgxkg.simulate.episodes import Courses, evaluate
 from pgxkg.simulate.indications import Indication
-from pgxkg.simulate.policies import GUIDED_NEVER, GUIDED_TIERS, Guided, TrialAndError
+from pgxkg.simulate.policies import GUIDED_TIERS, Guided, TrialAndError
 from pgxkg.simulate.qlearning import QAgent, QLearningParameters
 from pgxkg.simulate.summary import summarise
 from pgxkg.simulate.world import Profile, World
 
 DISCLAIMER = (
-    "SIMULATION. Outcomes are drawn from the assumption table printed with these results, not "
-    "observed in patients; pgxkg's categories decide only which row of that table applies. "
-    "Nothing here is clinical evidence."
+    "SIMULATION, not clinical evidence: outcomes are drawn from the assumption table printed with "
+    "these results, not observed in patients; pgxkg's categories decide only which row of that "
+    "table applies."
 )
 MAX_SEEDS = 1000
 
@@ -192,10 +192,11 @@ def _seed_record(k: int, seed: int, evaluation: np.ndarray, training: np.ndarray
         "policies": {name: {**c.per_100(), "mean_return": c.mean_return,
                             "counts": {"patients": c.patients, "prescriptions": c.prescriptions,
                                        "adverse_reactions": c.adverse_reactions, "failures": c.failures,
-                                       "switches": c.switches, "unresolved": c.unresolved,
-                                       "untreated": c.untreated},
+                                       "switches": c.switches, "unresolved": c.unresolved},
                             "prescriptions_by_drug": dict(zip(world.drugs, c.drug_prescriptions.tolist(),
-                                                              strict=True))}
+                                                              strict=True)),
+                            "first_choice_by_drug": dict(zip(world.drugs, np.bincount(
+                                c.first_choice[c.first_choice >= 0], minlength=world.n_drugs).tolist(), strict=True))}
                      for name, c in courses.items()},
         "learning_curve": curve,
     }
@@ -225,8 +226,9 @@ def describe(document: dict, prepared: Prepared, indication: Indication, cohort:
         "policies": {
             "trial_and_error": "the indication's drugs in first-line order, next after each "
                                "failure or adverse reaction, usual dose",
-            "guided": f"pgxkg's categories: tiers {GUIDED_TIERS} (lower first, the indication's order within "
-                      f"a tier), adjust_dose at the adjusted dose, never {GUIDED_NEVER}",
+            "guided": f"drugs ordered by pgxkg's category for the patient, tiers {GUIDED_TIERS} (lower first, "
+                      "the indication's order within a tier: what pgxkg advises against is a last resort), "
+                      "adjust_dose at the adjusted dose",
             "q_learning": "tabular Q-learning on (phenotype state, drugs tried); greedy on held-out patients, "
                           "adjust_dose at the adjusted dose",
         },
