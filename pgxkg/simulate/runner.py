@@ -70,6 +70,8 @@ class Prepared:
     examples: dict[int, list[str]]  # profile -> a few genotypes that have it
     relevant_genes: dict[str, list[str]]  # drug -> genes its rules test
     seconds: dict[str, float]
+    distinct_genotypes: int = 0  # answered by the graph, once each
+    patient_draws: int = 0  # evaluation + training patients over all seeds
 
 
 def run(graph: Graph, indication: Indication, cohort: FixedCohort | DrawnCohort, assumptions: Assumptions,
@@ -104,7 +106,8 @@ def prepare(graph: Graph, indication: Indication, cohort: FixedCohort | DrawnCoh
     world = World.build(indication.drugs, profiles, assumptions)
     runs = [(profile_of[s.evaluation], profile_of[s.training]) for s in splits]
     return Prepared(world, runs, examples, genes_by_drug,
-                    {"cohort": cohort_s, "graph_answers": answers_s, "world": time.perf_counter() - started})
+                    {"cohort": cohort_s, "graph_answers": answers_s, "world": time.perf_counter() - started},
+                    len(pool.genotypes), sum(len(s.evaluation) + len(s.training) for s in splits))
 
 
 def _profiles(pool: GenotypePool, answers: Sequence[GenotypeAnswer], genes: Sequence[str],
@@ -221,7 +224,8 @@ def describe(document: dict, prepared: Prepared, indication: Indication, cohort:
         "pgxkg_version": __version__,
         "indication": indication.as_dict(),
         "cohort": {**cohort.description, "genes_tested_by_rules": prepared.relevant_genes,
-                   "evaluated_patients_with_untested_gene": untested},
+                   "evaluated_patients_with_untested_gene": untested,
+                   "patient_draws": prepared.patient_draws, "distinct_genotypes_answered": prepared.distinct_genotypes},
         "assumptions": {"origin": assumptions.origin, "rows": assumptions.as_list()},
         "policies": {
             "trial_and_error": "the indication's drugs in first-line order, next after each "
