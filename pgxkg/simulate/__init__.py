@@ -57,9 +57,9 @@ def load_cohort(graph: Graph, *, cohort_frequencies: str | Path | None = None, p
     given = [name for name, value in (("--cohort-frequencies", cohort_frequencies), ("--cohort-vcf", cohort_vcf),
                                       ("--cohort-table", cohort_table)) if value]
     if len(given) != 1:
-        raise InvalidInput(f"give exactly one cohort source, not {len(given)}" + (f" ({', '.join(given)})"
-                                                                                   if given else ""),
-                           ["--cohort-frequencies FILE (or 'example')", "--cohort-table FILE", "--cohort-vcf FILE"])
+        raise InvalidInput(f"give exactly one cohort source, not {len(given)}"
+                           + (f" ({', '.join(given)})" if given else "") + ": --cohort-frequencies FILE "
+                           "(or 'example'), --cohort-table FILE or --cohort-vcf FILE")
     if cohort_frequencies:
         path = example_frequencies_path() if str(cohort_frequencies) == EXAMPLE else Path(cohort_frequencies)
         return drawn_cohort(path, population, 1000 if patients is None else patients, training_patients)
