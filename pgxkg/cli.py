@@ -448,6 +448,71 @@ def figure_command(
     err.print(f"{selected.number_of_nodes()} nodes, {selected.number_of_edges()} relationships -> {out}")
 
 
+@app.command("simulate")
+@reports_errors
+def simulate_command(
+    indication: str = typer.Option(None, "--indication", "-i", help="antiplatelet, depression, statins, or one "
+                                   "from --indications (see --list)."),
+    indications: str = typer.Option(None, "--indications", help="A TOML file of your own indications."),
+    list_indications: bool = typer.Option(False, "--list", help="List the indications and exit."),
+    cohort_frequencies: str = typer.Option(None, "--cohort-frequencies", help="Allele frequency TSV (gene, allele, "
+                                           "frequency, population), or 'example' for the illustrative one."),
+    population: str = typer.Option(None, "--population", help="The population in the frequency file."),
+    cohort_vcf: str = typer.Option(None, "--cohort-vcf", help="A multi-sample GRCh38 VCF (called by pgxkg call)."),
+    cohort_table: str = typer.Option(None, "--cohort-table", help="A genotype table: patient, then one column "
+                                     "per gene."),
+    patients: int = typer.Option(None, "--patients", "-n", help="Patients drawn per seed (frequencies; 1000)."),
+    training_patients: int = typer.Option(None, "--training-patients", help="Training patients drawn per "
+                                          "seed for the Q-learning agent (frequencies; default --patients)."),
+    seeds: int = typer.Option(5, "--seeds", help="Repeated runs for the confidence intervals."),
+    seed: int = typer.Option(1, "--seed", help="The first seed (runs use SeedSequence([seed, k]))."),
+    holdout: float = typer.Option(0.5, "--holdout", help="Table/VCF cohorts: share held out for evaluation."),
+    assumptions: str = typer.Option(None, "--assumptions", help="Your assumption table (TSV; default: the "
+                                    "packaged illustrative one)."),
+    episodes: int = typer.Option(20_000, "--episodes", help="Q-learning training episodes per seed."),
+    alpha: float = typer.Option(0.1, "--alpha", help="Q-learning rate."),
+    gamma: float = typer.Option(0.9, "--gamma", help="Q-learning discount."),
+    epsilon_start: float = typer.Option(1.0, "--epsilon-start", help="Exploration at the first episode."),
+    epsilon_end: float = typer.Option(0.05, "--epsilon-end", help="Exploration after the decay."),
+    epsilon_decay: float = typer.Option(0.8, "--epsilon-decay", help="Share of episodes epsilon decays over."),
+    out_dir: str = typer.Option(None, "--out", "-o", help="Write simulation.json, summary.md, TSVs and charts here."),
+    fmt: str = typer.Option("markdown", "--format", help="What to print: markdown or json."),
+) -> None:
+    """SIMULATION: trial-and-error vs pgxkg-guided vs Q-learning prescribing, under declared assumptions."""
+    from pathlib import Path
+
+    from pgxkg.errors import InvalidInput
+    from pgxkg.graph.connection import Graph
+    from pgxkg.simulate import QLearningParameters, load_indications, markdown, run_simulation, write_outputs
+
+    if list_indications:
+        for entry in load_indications(Path(indications) if indications else None).values():
+            out.print(f"[bold]{entry.name}[/] ({entry.origin}): {entry.title}\n  {', '.join(entry.drugs)}",
+                      highlight=False)
+        return
+    if not indication:
+        raise InvalidInput("give --indication (see --list)")
+    if fmt not in {"markdown", "json"}:
+        raise InvalidInput(f"--format {fmt!r}: use markdown or json")
+    qlearning = QLearningParameters(episodes=episodes, alpha=alpha, gamma=gamma, epsilon_start=epsilon_start,
+                                    epsilon_end=epsilon_end, epsilon_decay=epsilon_decay)
+    with Graph.connect() as graph:
+        document = run_simulation(
+            graph, indication, indications_file=indications, assumptions=assumptions, seed=seed, seeds=seeds,
+            holdout=holdout, qlearning=qlearning, progress=lambda message: err.print(message, highlight=False),
+            cohort_frequencies=cohort_frequencies, population=population, cohort_vcf=cohort_vcf,
+            cohort_table=cohort_table, patients=patients, training_patients=training_patients)
+    if out_dir:
+        written = write_outputs(document, Path(out_dir))
+        err.print(f"SIMULATION results -> {', '.join(str(p) for p in written)}", highlight=False)
+    if fmt == "json":
+        from pgxkg.simulate.report import to_json
+
+        sys.stdout.write(to_json(document))
+    else:
+        sys.stdout.write(markdown(document))
+
+
 @app.command("serve")
 @reports_errors
 def serve(
