@@ -14,6 +14,7 @@ from pgxkg.errors import InvalidInput
 from pgxkg.graph.connection import Graph
 from pgxkg.queries.genotype_input import read_genotype
 from pgxkg.queries.risk import risk_reports
+from pgxkg.reference import ReferenceData
 from pgxkg.simulate import QLearningParameters, run_simulation
 from pgxkg.simulate.answers import categories_for, indication_genes
 from pgxkg.simulate.assumptions import SITUATIONS, Assumptions
@@ -38,8 +39,8 @@ def concordant_only(good: tuple[float, float] = (0.0, 0.0), bad: tuple[float, fl
 
 def test_categories_are_the_real_risk_answers(loaded_graph: Graph) -> None:
     genotypes = [read_genotype("CYP2C19 *2/*2"), read_genotype("CYP2C19 *1/*1"), []]
-    answers = categories_for(loaded_graph, genotypes, ANTIPLATELET)
-    direct = {d["drug"]: d["category"] for d in risk_reports(loaded_graph, [genotypes[0]])[0]["drugs"]}
+    answers = categories_for(ReferenceData(loaded_graph), genotypes, ANTIPLATELET)
+    direct = {d["drug"]: d["category"] for d in risk_reports(ReferenceData(loaded_graph), [genotypes[0]])[0]["drugs"]}
     poor, normal, untested = answers
     assert poor.categories["clopidogrel"] == direct["clopidogrel"] and direct["clopidogrel"] in {"avoid", "alternative"}
     assert poor.phenotypes == {"CYP2C19": "Poor Metabolizer"}

@@ -11,17 +11,17 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import get_args
 
 from pgxkg.errors import InvalidInput
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.cypher_files import read_cypher
+from pgxkg.graph.status import data_sources as loaded_sources
 from pgxkg.queries.genotype_input import GeneInput
-from pgxkg.queries.models import Category
-from pgxkg.queries.research import run_named
 from pgxkg.queries.risk import risk_reports
+from pgxkg.reference import ReferenceData
+from pgxkg.vocab import Category
 
-CATEGORIES: tuple[str, ...] = get_args(Category)
+CATEGORIES: tuple[str, ...] = tuple(category.value for category in Category)
 NO_RULE = "standard"  # a drug no rule fires for, for this genotype, is prescribed as usual
 NOT_TESTED = "not tested"
 BATCH = 500
@@ -41,7 +41,7 @@ class GenotypeAnswer:
     phenotypes: dict[str, str]
 
 
-def categories_for(graph: Graph, genotypes: Sequence[Sequence[GeneInput]],
+def categories_for(reference: ReferenceData, genotypes: Sequence[Sequence[GeneInput]],
                    drugs: Sequence[str]) -> list[GenotypeAnswer]:
     """Per genotype, the category pgxkg's risk answer gives each drug (one answer per genotype).
 
@@ -55,10 +55,10 @@ def categories_for(graph: Graph, genotypes: Sequence[Sequence[GeneInput]],
     for start in range(0, len(asked), BATCH):
         chunk = asked[start:start + BATCH]
         try:
-            reports = risk_reports(graph, [list(genotypes[i]) for i in chunk], indexed=False)
+            reports = risk_reports(reference, [list(genotypes[i]) for i in chunk], indexed=False)
         except InvalidInput:
             for i in chunk:  # find and name the genotype that failed
-                _one(graph, genotypes[i], i)
+                _one(reference, genotypes[i], i)
             raise
         for i, report in zip(chunk, reports, strict=True):
             given = {d["drug"]: d["category"] for d in report["drugs"] if d["drug"] in drugs}
@@ -70,9 +70,9 @@ def categories_for(graph: Graph, genotypes: Sequence[Sequence[GeneInput]],
     return [a for a in answers if a is not None]
 
 
-def _one(graph: Graph, genotype: Sequence[GeneInput], index: int) -> None:
+def _one(reference: ReferenceData, genotype: Sequence[GeneInput], index: int) -> None:
     try:
-        risk_reports(graph, [list(genotype)], indexed=False)
+        risk_reports(reference, [list(genotype)], indexed=False)
     except InvalidInput as error:
         described = "; ".join(item.describe() for item in genotype)
         raise InvalidInput(f"genotype {described!r}: {error.message}", error.suggestions) from None
@@ -94,6 +94,6 @@ def indication_genes(graph: Graph, drugs: Sequence[str]) -> dict[str, list[str]]
 
 
 def data_sources(graph: Graph) -> list[dict]:
-    """The loaded Source nodes (id, version, license, complete, loaded_at, url): the data the
-    categories came from, as `pgxkg query graph_stats` lists them."""
-    return run_named(graph, "graph_stats", {})
+    """The loaded Source nodes (source, release, date, license, complete, loaded_at, url): the data
+    the categories came from, as `pgxkg stats` lists them."""
+    return [source.model_dump() for source in loaded_sources(graph)]

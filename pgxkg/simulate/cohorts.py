@@ -251,8 +251,9 @@ def read_genotype_table(path: Path) -> FixedCohort:
 def vcf_cohort(graph: Graph, path: Path) -> FixedCohort:
     """Patients from a multi-sample VCF, each sample's genes called by ``pgxkg.calling``."""
     from pgxkg.calling.report import call_vcf
+    from pgxkg.reference import ReferenceData
 
-    called = call_vcf(graph, path)
+    called = call_vcf(ReferenceData(graph), path)
     if not called:
         raise InvalidInput(f"{path}: the VCF has no samples: the cohort is empty")
     patients = [(calls.sample, tuple(items)) for calls, items in called]

@@ -114,7 +114,8 @@ def markdown(document: dict) -> str:
               f"-{q['rewards']['failure']:g} failure.",
               *(f"- {LABELS[name]}: {text}" for name, text in document["policies"].items()),
               "", "## Data the categories came from", ""]
-    lines += [f"- {s['source']} (version {s.get('version') or '-'}, loaded {s.get('loaded_at') or '-'}, "
+    lines += [f"- {s['source']} (release {s.get('release') or s.get('version') or '-'}, data of "
+              f"{s.get('date') or 'an unrecorded date'}, loaded {s.get('loaded_at') or '-'}, "
               f"{s.get('license') or 'license not recorded'})" for s in document.get("data_sources", [])]
     return "\n".join(lines) + "\n"
 

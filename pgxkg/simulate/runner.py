@@ -20,6 +20,7 @@ import numpy as np
 from pgxkg import __version__
 from pgxkg.errors import InvalidInput
 from pgxkg.graph.connection import Graph
+from pgxkg.reference import ReferenceData
 from pgxkg.simulate.answers import NOT_TESTED, GenotypeAnswer, categories_for, data_sources, indication_genes
 from pgxkg.simulate.assumptions import Assumptions
 from pgxkg.simulate.cohorts import DrawnCohort, FixedCohort, GenotypePool, Split
@@ -99,7 +100,7 @@ def prepare(graph: Graph, indication: Indication, cohort: FixedCohort | DrawnCoh
     say(f"{sum(len(s.evaluation) + len(s.training) for s in splits):,} patient draws, "
         f"{len(pool.genotypes):,} distinct genotypes for genes {', '.join(sorted(relevant)) or '(none)'}")
     started = time.perf_counter()
-    answers = categories_for(graph, pool.genotypes, indication.drugs)
+    answers = categories_for(ReferenceData(graph), pool.genotypes, indication.drugs)
     answers_s = time.perf_counter() - started
     started = time.perf_counter()
     profile_of, profiles, examples = _profiles(pool, answers, sorted(relevant), indication.drugs)
