@@ -23,7 +23,7 @@ from pgxkg.loaders.fetch import FetchedSource, fetch
 from pgxkg.loaders.gc_pause import gc_paused
 from pgxkg.loaders.lock import build_lock
 from pgxkg.loaders.prune import prune
-from pgxkg.loaders.records import RowProblems, SourceFileError
+from pgxkg.loaders.records import RowProblems, SourceFileError, skipped_kinds
 from pgxkg.loaders.resolve import link_named_alternatives, merge_duplicate_guidelines, resolve_diseases
 from pgxkg.loaders.writer import BATCH_SIZE, Progress, WriteSummary, write_collection
 from pgxkg.settings import Settings
@@ -86,7 +86,8 @@ def collect(
     collection = Collection()
     for source in fetched:
         adapter = registry.adapter(source.info.name)
-        for count, record in enumerate(adapter.records(source.paths, problems), start=1):
+        skip = skipped_kinds(source.info, [s.info for s in fetched])
+        for count, record in enumerate(adapter.records(source.paths, problems, skip), start=1):
             collection.add(record, source.info.id)
             if progress and count % 50_000 == 0:
                 progress(f"parse {source.info.name}", 50_000)
@@ -165,6 +166,7 @@ def _upsert_source(graph: Graph, source: FetchedSource, complete: bool, digest: 
         "package_version": entry.package_version, "url": entry.url, "license": entry.license,
         "sha256": entry.sha256, "origin": entry.origin, "complete": complete,
         "description": source.info.description, "content_sha256": digest,
+        "release": source.info.release, "date": source.info.date,
     }
     if complete:
         props["loaded_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

@@ -86,6 +86,10 @@ SOURCE = SourceInfo(
         "ranges, gene-drug pairs with CPIC/PharmGKB levels and FDA label status, and "
         "CPIC recommendations per phenotype."
     ),
+    release="CPIC tables as shipped in pypgx 0.27.0 (about August 2022)",
+    date="2022-08",
+    provides=frozenset({"genes", "variants", "alleles", "allele_definitions", "diplotype_phenotypes", "phenotypes",
+                        "drugs", "gene_drug_pairs", "guidelines", "recommendations"}),
 )
 
 MISSING = frozenset({"", "N/A", "NA", "None"})
@@ -269,7 +273,8 @@ class CpicAdapter:
 
     source = SOURCE
 
-    def records(self, files: Mapping[str, Path], problems: RowProblems) -> Iterator[Record]:
+    def records(self, files: Mapping[str, Path], problems: RowProblems,
+                skip: frozenset[str] = frozenset()) -> Iterator[Record]:
         return _Parse(files, problems).records()
 
 

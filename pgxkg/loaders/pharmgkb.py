@@ -99,6 +99,10 @@ SOURCE = SourceInfo(
         "diseases; 599 guideline annotations from CPIC, DPWG, CPNDS, RNPGx and others with "
         "PharmGKB's avoid/alternate/dosing flags; 39k diplotype-phenotype rows."
     ),
+    release="PharmGKB data as packed in panno 0.3.1 (December 2022)",
+    date="2022-12",
+    provides=frozenset({"variants", "alleles", "diplotype_phenotypes", "drugs", "guidelines", "recommendations",
+                        "clinical_annotations"}),
 )
 (MEMBER,) = SOURCE.members
 
@@ -661,7 +665,8 @@ def diplotypes(db: sqlite3.Connection, path: Path, problems: RowProblems,
 class PharmgkbAdapter:
     source = SOURCE
 
-    def records(self, files: Mapping[str, Path], problems: RowProblems) -> Iterator[Record]:
+    def records(self, files: Mapping[str, Path], problems: RowProblems,
+                skip: frozenset[str] = frozenset()) -> Iterator[Record]:
         path = Path(files[MEMBER])
         nodes = Nodes()
         with closing(open_db(path)) as db:

@@ -53,7 +53,14 @@ Record = NodeRecord | EdgeRecord
 
 @dataclass(frozen=True)
 class SourceInfo:
-    """A source as the build knows it: pinned package, license, the data files it ships."""
+    """A source as the build knows it: pinned package, license, the data files it ships.
+
+    ``release`` and ``date`` say which upstream release the data is and how old it is (ISO date,
+    or year-month when only that is known); every answer repeats them. ``provides`` names the
+    kinds of facts the source gives (``FACT_KINDS``). An ``official`` source is an upstream
+    release: it is in a build when it has been fetched, and for the kinds it provides it takes
+    precedence over the pinned snapshot, whose adapters are then told to skip them.
+    """
 
     name: str
     version: str
@@ -65,10 +72,31 @@ class SourceInfo:
     url: str
     members: tuple[str, ...]  # paths inside the archive that we extract
     description: str = ""
+    release: str = ""
+    date: str = ""
+    provides: frozenset[str] = frozenset()
+    official: bool = False
 
     @property
     def id(self) -> str:
         return f"{self.name}@{self.version}"
+
+
+FACT_KINDS = frozenset({
+    "genes", "variants", "alleles", "allele_definitions", "diplotype_phenotypes", "phenotypes", "drugs",
+    "gene_drug_pairs", "guidelines", "recommendations", "clinical_annotations", "drug_labels",
+    "gene_diseases", "phenotypic_features",
+})
+"""Kinds of facts a source can provide; an official source's kinds are skipped by the pinned ones."""
+
+
+def skipped_kinds(source: SourceInfo, sources: list[SourceInfo]) -> frozenset[str]:
+    """What ``source`` leaves out in a build of ``sources``: the kinds an official source there provides
+    (an official source itself skips nothing)."""
+    if source.official:
+        return frozenset()
+    official = frozenset().union(*(other.provides for other in sources if other.official and other != source))
+    return source.provides & official
 
 
 class SourceFileError(PgxkgError):
@@ -104,6 +132,8 @@ class Adapter(Protocol):
 
     source: SourceInfo
 
-    def records(self, files: Mapping[str, Path], problems: RowProblems) -> Iterator[Record]:
-        """``files`` maps each of ``source.members`` to its extracted path."""
+    def records(self, files: Mapping[str, Path], problems: RowProblems,
+                skip: frozenset[str] = frozenset()) -> Iterator[Record]:
+        """``files`` maps each of ``source.members`` to its extracted path; facts of the kinds in
+        ``skip`` (see ``skipped_kinds``) are left out because a newer source in the build gives them."""
         ...
