@@ -26,7 +26,12 @@ Table facts the code relies on (checked against the real files):
 - ``recommendation-table``: ``Gene2``/``Phenotype2`` ``None`` means a one-gene
   rule; a gene with phenotype ``None`` means "this gene was not tested", which is
   the condition ``unknown:<gene>`` on the Gene node. Text ``None`` means CPIC
-  gives no recommendation for that combination.
+  gives no recommendation for that combination. The Factor V Leiden (F5) rows are DPWG's
+  text (CPIC has no F5 guideline): they are loaded as DPWG recommendations.
+
+Facts of the kinds a newer source in the build provides (``skip``) are left out: with the CPIC
+API loaded, this table's 2022 recommendations, guidelines, gene-drug pairs and drug facts are not
+in the graph next to the current ones.
 """
 
 from __future__ import annotations
@@ -39,7 +44,15 @@ from pathlib import Path
 from typing import Any
 
 from pgxkg.loaders.categories import categorise
-from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record, RowProblems, SourceFileError, SourceInfo
+from pgxkg.loaders.records import (
+    EdgeRecord,
+    NodeRecord,
+    Record,
+    RowProblems,
+    SourceFileError,
+    SourceInfo,
+    skips,
+)
 from pgxkg.vocab import allele_id, condition, diplotype_id, drug_id, natural_key, phenotype_id, variant_id
 
 _DATA = "pypgx/api/data/"
@@ -89,8 +102,10 @@ SOURCE = SourceInfo(
     release="CPIC tables as shipped in pypgx 0.27.0 (about August 2022)",
     date="2022-08",
     provides=frozenset({"genes", "variants", "alleles", "allele_definitions", "diplotype_phenotypes", "phenotypes",
-                        "drugs", "gene_drug_pairs", "guidelines", "recommendations"}),
+                        "drugs", "gene_drug_pairs", "guidelines/CPIC", "recommendations/CPIC", "guidelines/DPWG",
+                        "recommendations/DPWG"}),
 )
+DPWG_GENES = frozenset({"F5"})  # rows of the recommendation table whose text is DPWG's, not CPIC's
 
 MISSING = frozenset({"", "N/A", "NA", "None"})
 NOT_TESTED = "None"  # recommendation-table: the gene (or its phenotype) is not part of the rule
@@ -220,6 +235,23 @@ def atc_classes(code: str) -> list[tuple[str, int]]:
     return [(code[:length], level) for length, level in lengths if length <= len(code)]
 
 
+def atc_records(drug: str, codes: Iterable[str], node: Callable[..., list[Record]]) -> list[Record]:
+    """IN_CLASS from the drug to each code's most specific class, and IS_A up each class tree.
+
+    ``node(label, key, **props)`` returns the node's record the first time it is asked for, else [].
+    """
+    records: list[Record] = []
+    for code in codes:
+        classes = atc_classes(code)
+        records.append(EdgeRecord("IN_CLASS", ("Drug", drug), ("DrugClass", classes[0][0])))
+        for (child, level), parent in zip(classes, [*classes[1:], None], strict=True):
+            created = node("DrugClass", child, code=child, level=level)
+            records += created
+            if created and parent:
+                records.append(EdgeRecord("IS_A", ("DrugClass", child), ("DrugClass", parent[0])))
+    return records
+
+
 def guideline_slug(url: str) -> str:
     slug = url.rstrip("/").rsplit("/", 1)[-1]
     if not url.startswith(("http://", "https://")) or not slug:
@@ -275,18 +307,20 @@ class CpicAdapter:
 
     def records(self, files: Mapping[str, Path], problems: RowProblems,
                 skip: frozenset[str] = frozenset()) -> Iterator[Record]:
-        return _Parse(files, problems).records()
+        return _Parse(files, problems, skip).records()
 
 
 class _Parse:
     """One pass over the eight tables; holds what later tables link to."""
 
-    def __init__(self, files: Mapping[str, Path], problems: RowProblems) -> None:
+    def __init__(self, files: Mapping[str, Path], problems: RowProblems,
+                 skip: frozenset[str] = frozenset()) -> None:
         missing = [member for member in HEADERS if member not in files]
         if missing:
             raise SourceFileError(missing[0], None, "not among the extracted files")
         self.files = files
         self.problems = problems
+        self.skip = skip
         self.seen: set[tuple[str, str]] = set()
         self.ranges: dict[tuple[str, str], dict[str, Any]] = {}
         self.variants: dict[str, _Variant] = {}
@@ -466,6 +500,8 @@ class _Parse:
             guideline = self.guidelines.setdefault(url, _Guideline(f"CPIC:{guideline_slug(url)}", url))
             guideline.add(gene, drug, pmids)
             self.guideline_for.setdefault((drug, gene), url)
+        if skips(self.skip, "gene_drug_pairs"):  # the row still says which guideline a drug's rules belong to
+            return [] if skips(self.skip, "drugs") else self.drug_node(drug, rxnorm=rxnorm, atc=atc)
         return [
             *self.gene_node(gene),
             *self.drug_node(drug, rxnorm=rxnorm, atc=atc),
@@ -476,25 +512,20 @@ class _Parse:
         ]
 
     def drug_node(self, drug: str, rxnorm: str | None = None, atc: list[str] | None = None) -> list[Record]:
-        """The Drug with its ATC classes (IN_CLASS to the most specific, IS_A up the tree)."""
+        """The Drug with its ATC classes (IN_CLASS to the most specific, IS_A up the tree); only its
+        name when a newer source gives the drug facts."""
+        if skips(self.skip, "drugs"):
+            return self.node("Drug", drug, name=drug)
         records = self.node("Drug", drug, name=drug, rxnorm=rxnorm, atc=atc or [])
-        if not records:
-            return []
-        for code in atc or []:
-            classes = atc_classes(code)
-            records.append(EdgeRecord("IN_CLASS", ("Drug", drug), ("DrugClass", classes[0][0])))
-            for (child, level), parent in zip(classes, [*classes[1:], None], strict=True):
-                created = self.node("DrugClass", child, code=child, level=level)
-                records += created
-                if created and parent:
-                    records.append(EdgeRecord("IS_A", ("DrugClass", child), ("DrugClass", parent[0])))
-        return records
+        return [*records, *atc_records(drug, atc or [], self.node)] if records else []
 
-    def guideline_records(self, guidelines: Iterable[_Guideline]) -> Iterator[Record]:
+    def guideline_records(self, guidelines: Iterable[_Guideline], body: str = "CPIC") -> Iterator[Record]:
+        if skips(self.skip, "guidelines", body):
+            return
         for guideline in guidelines:
             name = (guideline_name(guideline_slug(guideline.url), guideline.genes) if guideline.url
-                    else f"CPIC guideline for {guideline.drugs[0]} and {', '.join(guideline.genes)}")
-            yield from self.node("Guideline", guideline.key, source="CPIC", name=name, url=guideline.url,
+                    else f"{body} guideline for {guideline.drugs[0]} and {', '.join(guideline.genes)}")
+            yield from self.node("Guideline", guideline.key, source=body, name=name, url=guideline.url,
                                  genes=guideline.genes, drugs=guideline.drugs)
             for drug in guideline.drugs:
                 yield EdgeRecord("FOR_DRUG", ("Guideline", guideline.key), ("Drug", drug))
@@ -502,18 +533,19 @@ class _Parse:
                 yield from self.node("Publication", pmid, pmid=pmid)
                 yield EdgeRecord("CITES", ("Guideline", guideline.key), ("Publication", pmid))
 
-    def guideline_of(self, drug: str, genes: list[str]) -> tuple[str, list[Record]]:
-        """The guideline a recommendation belongs to; one is made up when cpic-table has none."""
+    def guideline_of(self, drug: str, genes: list[str], body: str = "CPIC") -> tuple[str, list[Record]]:
+        """The guideline a recommendation belongs to; one is made up when cpic-table has none (always
+        for DPWG's rows: ``DPWG:<drug>-<gene>``, the key PharmGKB's DPWG guideline has too)."""
         urls = [self.guideline_for[(drug, gene)] for gene in genes if (drug, gene) in self.guideline_for]
         urls += sorted(url for (other, _), url in self.guideline_for.items() if other == drug)
-        if urls:
+        if urls and body == "CPIC":
             return self.guidelines[urls[0]].key, []
-        made_up = self.guidelines.get(drug)
+        made_up = self.guidelines.get(f"{body}:{drug}")
         if made_up is not None:
             return made_up.key, []
-        made_up = _Guideline(f"CPIC:{drug}-{'-'.join(genes)}", None, list(genes), [drug])
-        self.guidelines[drug] = made_up
-        return made_up.key, list(self.guideline_records([made_up]))
+        made_up = _Guideline(f"{body}:{drug}-{'-'.join(genes)}", None, list(genes), [drug])
+        self.guidelines[f"{body}:{drug}"] = made_up
+        return made_up.key, list(self.guideline_records([made_up], body))
 
     def recommendation(self, row: Row) -> list[Record]:
         drug_name, gene1 = row["Drug"], row["Gene1"]
@@ -529,6 +561,9 @@ class _Parse:
             pairs.append((row["Gene2"], row["Phenotype2"]))
         elif row["Phenotype2"] != NOT_TESTED:
             raise BadRow(f"Phenotype2 {row['Phenotype2']!r} without a Gene2")
+        body = "DPWG" if {gene for gene, _ in pairs} & DPWG_GENES else "CPIC"
+        if skips(self.skip, "recommendations", body):
+            return []
         drug = drug_id(drug_name)
         conditions, when, records = [], [], self.drug_node(drug)
         for gene, phenotype in pairs:
@@ -540,12 +575,12 @@ class _Parse:
                 records += self.phenotype_node(gene, phenotype)
             conditions.append(condition(kind, gene, value))
             when.append((target, {"gene": gene, "kind": kind, "condition": conditions[-1]}))
-        key = f"CPIC:{drug}:" + "+".join(sorted(conditions))
+        key = f"{body}:{drug}:" + "+".join(sorted(conditions))
         if key in self.recommendations:
             raise BadRow(f"second recommendation for {drug} when {' and '.join(conditions)}")
         self.recommendations.add(key)
         genes = [gene for gene, _ in pairs]
-        guideline, guideline_records = self.guideline_of(drug, genes)
+        guideline, guideline_records = self.guideline_of(drug, genes, body)
         text = row["Recommendation"]
         category, rule = categorise(text)
         readable = [f"{gene}: {NOT_TESTED_LABEL if p == NOT_TESTED else p}" for gene, p in pairs]
@@ -553,7 +588,7 @@ class _Parse:
             *records,
             *guideline_records,
             NodeRecord("Recommendation", key, props(
-                source="CPIC", drug=drug, text=None if text == NOT_TESTED else text, category=category,
+                source=body, drug=drug, text=None if text == NOT_TESTED else text, category=category,
                 category_origin=f"text rule: {rule}", genes=genes, phenotypes=readable)),
             EdgeRecord("RECOMMENDS", ("Guideline", guideline), ("Recommendation", key)),
             EdgeRecord("FOR_DRUG", ("Recommendation", key), ("Drug", drug)),

