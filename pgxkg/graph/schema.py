@@ -32,21 +32,22 @@ class RelType:
 
 NODE_TYPES: tuple[NodeType, ...] = (
     NodeType("Gene", "symbol", "A gene, keyed by its HGNC symbol.", "biolink:Gene", "CYP2C19",
-             indexes=("name",), searchable=("symbol", "name", "synonyms")),
+             indexes=("name", "hgnc_id"), searchable=("symbol", "name", "synonyms")),
     NodeType("Variant", "id", "A sequence variant: rsID, else chr-pos-ref-alt on GRCh38.",
              "biolink:SequenceVariant", "rs4244285",
              indexes=("rsid", "grch38"), searchable=("id", "name")),
-    NodeType("Allele", "id", "A named haplotype (star allele or HLA allele) with its function.",
-             "biolink:Haplotype", "CYP2C19*2", indexes=("gene", "function")),
+    NodeType("Allele", "id", "A named haplotype (star allele or HLA allele) with its function; `synonyms` "
+             "holds its other names.", "biolink:Haplotype", "CYP2C19*2", indexes=("gene", "function")),
     NodeType("Diplotype", "id", "Two alleles of one gene, order-free (sorted).",
              "biolink:Genotype", "CYP2C19*2/*17", indexes=("gene",)),
     NodeType("Phenotype", "id", "A gene-level phenotype: metabolizer status, function, or allele status.",
              "biolink:PhenotypicQuality", "CYP2C19:Poor Metabolizer", indexes=("gene", "name")),
-    NodeType("Drug", "id", "A drug; one node per drug whatever a source calls it.",
-             "biolink:Drug", "clopidogrel",
-             indexes=("name", "rxnorm", "pharmgkb_id"), searchable=("name", "synonyms")),
-    NodeType("DrugClass", "code", "An ATC class (level 1-4 codes).", "biolink:DrugClass", "B01AC",
-             indexes=("name",)),
+    NodeType("Drug", "id", "A drug; one node per drug whatever a source calls it (RxNorm, ATC, DrugBank and "
+             "ClinPGx ids, synonyms).", "biolink:Drug", "clopidogrel",
+             indexes=("name", "rxnorm", "pharmgkb_id", "drugbank_id"), searchable=("name", "synonyms")),
+    NodeType("DrugClass", "code", "A class of drugs: an ATC class (level 1-4 code), or a ClinPGx drug class "
+             "without one (`PharmGKB:<id>`).", "biolink:DrugClass", "B01AC",
+             indexes=("name", "pharmgkb_id"), searchable=("name", "synonyms")),
     NodeType("Disease", "id", "A disease, keyed by OMIM/ORPHA/MeSH/PharmGKB id or a name id.",
              "biolink:Disease", "OMIM:604370", indexes=("name",), searchable=("name", "synonyms")),
     NodeType("PhenotypicFeature", "id", "An HPO term.", "biolink:PhenotypicFeature", "HP:0001250",
@@ -58,6 +59,11 @@ NODE_TYPES: tuple[NodeType, ...] = (
              indexes=("category", "source", "drug")),
     NodeType("ClinicalAnnotation", "id", "A PharmGKB clinical annotation at genotype level, 1A..4.",
              "biolink:Association", "PharmGKB:981755803:rs75527207:AA", indexes=("level", "gene")),
+    NodeType("VariantAnnotation", "id", "A ClinPGx variant-drug annotation: one study's finding.",
+             "biolink:Association", "1451834452"),
+    NodeType("DrugLabel", "id", "A drug-label annotation of one agency (FDA, EMA, PMDA, HCSC, Swissmedic) with "
+             "its pharmacogenomic testing level (ClinPGx).", "biolink:InformationContentEntity", "PA166104833",
+             indexes=("source",)),
     NodeType("Publication", "pmid", "A PubMed article.", "biolink:Publication", "24561393"),
     NodeType("BuildLock", "id", "Held while a build writes, so two builds cannot interleave.",
              "biolink:Activity", "build"),
@@ -76,13 +82,15 @@ REL_TYPES: tuple[RelType, ...] = (
             "biolink:has_phenotype", ("activity_score",)),
     RelType("OF_GENE", ("Phenotype", "Diplotype"), ("Gene",), "The gene a phenotype is about.",
             "biolink:related_to"),
-    RelType("INTERACTS_WITH", ("Gene",), ("Drug",), "A gene-drug pair with its evidence levels.",
-            "biolink:interacts_with",
-            ("cpic_level", "cpic_status", "pharmgkb_level", "fda_label", "guideline_url")),
+    RelType("INTERACTS_WITH", ("Gene",), ("Drug", "DrugClass"), "A gene-drug pair with its evidence levels and "
+            "each agency's label testing level.", "biolink:interacts_with",
+            ("cpic_level", "cpic_status", "pharmgkb_level", "clinical_level", "fda_label", "ema_label",
+             "pmda_label", "hcsc_label", "swissmedic_label", "guideline_url")),
     RelType("RECOMMENDS", ("Guideline",), ("Recommendation",), "A guideline's recommendations.",
             "biolink:has_part"),
-    RelType("FOR_DRUG", ("Recommendation", "ClinicalAnnotation", "Guideline"), ("Drug",),
-            "The drug a recommendation, annotation or guideline is about.", "biolink:related_to"),
+    RelType("FOR_DRUG", ("Recommendation", "ClinicalAnnotation", "Guideline", "VariantAnnotation", "DrugLabel"),
+            ("Drug", "DrugClass"), "The drug (or class of drugs) a recommendation, annotation, guideline or "
+            "label is about.", "biolink:related_to"),
     RelType("WHEN", ("Recommendation",), ("Phenotype", "Diplotype", "Allele", "Variant", "Gene"),
             "A condition the recommendation applies to. `condition` is a canonical string "
             "(see pgxkg.vocab.condition); the rule fires when, for every gene in "
@@ -90,11 +98,11 @@ REL_TYPES: tuple[RelType, ...] = (
             "biolink:has_condition", ("gene", "kind", "condition")),
     RelType("SUGGESTS", ("Recommendation",), ("Drug",),
             "An alternative drug the recommendation text names.", "biolink:related_to"),
-    RelType("ABOUT", ("ClinicalAnnotation",), ("Variant", "Allele", "Gene"),
-            "The variant, allele or gene an annotation is about.", "biolink:related_to"),
+    RelType("ABOUT", ("ClinicalAnnotation", "VariantAnnotation", "DrugLabel"), ("Variant", "Allele", "Gene"),
+            "The variant, allele or gene an annotation or label is about.", "biolink:related_to"),
     RelType("FOR_DISEASE", ("ClinicalAnnotation",), ("Disease",),
             "The disease or condition an annotation is about.", "biolink:related_to"),
-    RelType("CITES", ("ClinicalAnnotation", "Guideline", "Recommendation"), ("Publication",),
+    RelType("CITES", ("ClinicalAnnotation", "Guideline", "Recommendation", "VariantAnnotation"), ("Publication",),
             "Supporting publications.", "biolink:publications"),
     RelType("ASSOCIATED_WITH", ("Gene",), ("Disease",), "Gene-disease link (HPO).",
             "biolink:gene_associated_with_condition"),
@@ -105,6 +113,10 @@ REL_TYPES: tuple[RelType, ...] = (
             "Ontology parent.", "biolink:subclass_of"),
     RelType("IN_CLASS", ("Drug",), ("DrugClass",), "A drug's ATC classes.",
             "biolink:member_of"),
+    RelType("RELATED_TO", ("Gene", "Variant", "Allele", "Drug", "DrugClass", "Disease"),
+            ("Gene", "Variant", "Allele", "Drug", "DrugClass", "Disease"),
+            "A ClinPGx curated relationship (undirected, stored once): `association` is associated, not "
+            "associated or ambiguous.", "biolink:related_to", ("association", "evidence", "pk", "pd", "pmids")),
 )
 
 NODES_BY_LABEL = {node.label: node for node in NODE_TYPES}

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.cypher_files import read_cypher
-from pgxkg.graph.schema import NODE_TYPES, REL_TYPES, constraint_statements, index_statements
+from pgxkg.graph.schema import FULLTEXT_INDEX, NODE_TYPES, REL_TYPES, constraint_statements, index_statements
 
 
 def apply_schema(graph: Graph) -> dict[str, int]:
-    """Create every constraint and index if missing, then wait for them to come online."""
+    """Create every constraint and index if missing, then wait for them to come online. A full-text
+    index declared over other labels or properties than the one the database holds is made anew."""
+    searchable = [n for n in NODE_TYPES if n.searchable]
+    wanted = ({n.label for n in searchable}, {p for n in searchable for p in n.searchable})
+    for row in graph.read(read_cypher("pgxkg.graph", "fulltext_index"), name=FULLTEXT_INDEX):
+        if (set(row["labels"]), set(row["properties"])) != wanted:
+            graph.write(read_cypher("pgxkg.graph", "drop_fulltext_index"))
     statements = constraint_statements() + index_statements()
     for statement in statements:
         graph.write(statement)

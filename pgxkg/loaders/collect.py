@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pgxkg.graph.schema import RELS_BY_TYPE
 from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record
 
 NodeKey = tuple[str, str]
@@ -22,7 +23,8 @@ class Entry:
     sources: list[str] = field(default_factory=list)
 
     def merge(self, props: Any, source: str) -> None:
-        self.props.update({k: v for k, v in props.items() if v is not None})
+        if props:
+            self.props.update({k: v for k, v in props.items() if v is not None})
         if source not in self.sources:
             self.sources.append(source)
 
@@ -69,9 +71,40 @@ class Collection:
         def moved(node: NodeKey) -> NodeKey:
             return (label, renames[node[1]]) if node[0] == label and node[1] in renames else node
 
-        touched = [key for key in self.edges if moved(key[1]) != key[1] or moved(key[2]) != key[2]]
+        old_nodes = {(label, old) for old in renames}
+        touched = [key for key in self.edges if key[1] in old_nodes or key[2] in old_nodes]
         for rel, start, end in touched:  # only the edges that meet a renamed node are rebuilt
             entry = self.edges.pop((rel, start, end))
             target = self.edges.setdefault((rel, moved(start), moved(end)), Entry())
             for source in entry.sources:
                 target.merge(entry.props, source)
+
+    def relabel_nodes(self, old_label: str, new_label: str, moves: dict[str, str]) -> int:
+        """Move nodes to another label (a drug class named as a drug -> DrugClass): each old key's
+        provenance joins the new node; edges follow where the schema lets them end there, the others
+        (an alternative, an ATC membership of the class itself) are dropped. Returns edges dropped."""
+        if not moves:
+            return 0
+        for old, new in moves.items():
+            entry = self.nodes.pop((old_label, old), None)
+            target = self.nodes.setdefault((new_label, new), Entry())
+            for source in entry.sources if entry else []:
+                target.merge({}, source)
+
+        def moved(node: NodeKey) -> NodeKey:
+            return (new_label, moves[node[1]]) if node[0] == old_label and node[1] in moves else node
+
+        dropped = 0
+        old_nodes = {(old_label, old) for old in moves}
+        touched = [key for key in self.edges if key[1] in old_nodes or key[2] in old_nodes]
+        for rel, start, end in touched:
+            entry = self.edges.pop((rel, start, end))
+            new_start, new_end = moved(start), moved(end)
+            schema = RELS_BY_TYPE[rel]
+            if new_start[0] not in schema.start or new_end[0] not in schema.end or new_start == new_end:
+                dropped += 1
+                continue
+            target = self.edges.setdefault((rel, new_start, new_end), Entry())
+            for source in entry.sources:
+                target.merge(entry.props, source)
+        return dropped

@@ -520,9 +520,9 @@ class _Parse:
         return [*records, *atc_records(drug, atc or [], self.node)] if records else []
 
     def guideline_records(self, guidelines: Iterable[_Guideline], body: str = "CPIC") -> Iterator[Record]:
-        if skips(self.skip, "guidelines", body):
-            return
         for guideline in guidelines:
+            if skips(self.skip, "guidelines", body, *guideline.drugs[:1]):
+                continue
             name = (guideline_name(guideline_slug(guideline.url), guideline.genes) if guideline.url
                     else f"{body} guideline for {guideline.drugs[0]} and {', '.join(guideline.genes)}")
             yield from self.node("Guideline", guideline.key, source=body, name=name, url=guideline.url,
@@ -562,9 +562,9 @@ class _Parse:
         elif row["Phenotype2"] != NOT_TESTED:
             raise BadRow(f"Phenotype2 {row['Phenotype2']!r} without a Gene2")
         body = "DPWG" if {gene for gene, _ in pairs} & DPWG_GENES else "CPIC"
-        if skips(self.skip, "recommendations", body):
-            return []
         drug = drug_id(drug_name)
+        if skips(self.skip, "recommendations", body, drug):
+            return []
         conditions, when, records = [], [], self.drug_node(drug)
         for gene, phenotype in pairs:
             records += self.gene_node(gene)

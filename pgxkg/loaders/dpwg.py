@@ -23,7 +23,7 @@ from typing import Any
 import lxml.html
 
 from pgxkg.loaders.official import FileSpec, UpstreamFile, files_matching
-from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record, RowProblems, SourceInfo
+from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record, RowProblems, SourceInfo, qualified
 from pgxkg.loaders.rules import BadKey, GuidelineRow, RuleRecords, dpwg_key, merge_rows, more_specific
 from pgxkg.loaders.tables import read_json
 from pgxkg.vocab import drug_id
@@ -97,6 +97,14 @@ class DpwgAdapter:
             return f"DPWG rows from PharmCAT's guideline files, data version {versions[-1]}", date
         day = fetched_on or max(dt.date.fromtimestamp(p.stat().st_mtime) for p in files.values()).isoformat()
         return f"DPWG rows from PharmCAT's guideline files (files dated {day})", day
+
+    def provides_of(self, files: dict[str, Path]) -> frozenset[str]:
+        """DPWG's rows for the drugs these files have: PharmCAT covers the genes it calls, not every DPWG
+        guideline, so PharmGKB's DPWG rows for the other drugs stay in the build."""
+        drugs = {drug_id(c["name"]) for _, document, _ in guideline_documents(files)
+                 if str((document.get("guideline") or {}).get("source", "")).upper() == BODY
+                 for c in (document.get("guideline") or {}).get("relatedChemicals") or [] if c.get("name")}
+        return frozenset(qualified(kind, BODY, drug) for kind in ("recommendations", "guidelines") for drug in drugs)
 
     def records(self, files: Mapping[str, Path], problems: RowProblems,
                 skip: frozenset[str] = frozenset()) -> Iterator[Record]:

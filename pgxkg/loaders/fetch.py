@@ -47,6 +47,7 @@ class CacheEntry:
     fetched_at: float = 0.0
     release: str = ""  # official sources: the upstream release the files belong to
     date: str = ""  # official sources: the date of their data (ISO)
+    provides: list[str] = field(default_factory=list)  # official sources: the kinds these files give
 
 
 @dataclass

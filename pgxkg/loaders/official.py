@@ -121,6 +121,9 @@ class OfficialAdapter(Protocol):
         """(release, date) of the fetched files; ``created`` maps a file to its CREATED date."""
         ...
 
+    # optional: ``provides_of(files) -> frozenset[str]``, the kinds these very files give when they cover
+    # only part of what the source can (PharmCAT's DPWG rows: the drugs it has files for)
+
 
 @dataclass
 class Candidate:
@@ -247,6 +250,7 @@ def fetch_official(
         files = _stage(info, cache, staged)
     created = {s.relative: s.candidate.created for s in staged if s.candidate.created}
     described_release, described_date = adapter.describe(files, created, fetched_on)
+    provides = adapter.provides_of(files) if hasattr(adapter, "provides_of") else info.provides
     if date is not None and not re.fullmatch(r"\d{4}(-\d{2}){0,2}", date):
         raise PgxkgError(f"--date {date!r} is not an ISO date", "use YYYY-MM-DD (or YYYY-MM)")
     entry = CacheEntry(
@@ -254,10 +258,16 @@ def fetch_official(
         license=info.license, sha256=_set_digest(files),
         files={relative: sha256_of(path) for relative, path in files.items()},
         origin=origin, fetched_at=time.time(),
-        release=release or described_release, date=date or described_date,
+        release=release or described_release, date=date or described_date, provides=sorted(provides),
     )
     save_entry(cache, info, entry)
-    return FetchedSource(replace(info, release=entry.release, date=entry.date), entry, files)
+    return FetchedSource(described(info, entry), entry, files)
+
+
+def described(info: SourceInfo, entry: CacheEntry) -> SourceInfo:
+    """The source as these fetched files make it: their release, date and the kinds they give."""
+    return replace(info, release=entry.release, date=entry.date,
+                   provides=frozenset(entry.provides) if entry.provides else info.provides)
 
 
 def _stage(info: SourceInfo, cache: Path, staged: list[Staged]) -> dict[str, Path]:
@@ -372,10 +382,10 @@ def cached_official(cache: Path, info: SourceInfo) -> FetchedSource | None:
     files = {relative: source_dir(cache, info) / "files" / relative for relative in entry.files}
     if not files or any(not p.exists() or entry.files[r] != sha256_of(p) for r, p in files.items()):
         return None
-    return FetchedSource(replace(info, release=entry.release, date=entry.date), entry, files)
+    return FetchedSource(described(info, entry), entry, files)
 
 
-def forget(cache: Path, info: SourceInfo) -> bool:
+def forget_source(cache: Path, info: SourceInfo) -> bool:
     """Remove a fetched official source from the cache (the build then leaves it out)."""
     folder = source_dir(cache, info)
     if not folder.exists():

@@ -604,7 +604,7 @@ def guidelines(db: sqlite3.Connection, path: Path, problems: RowProblems,
     for row in rows(db, "GuidelineMerge"):
         line = row["ID"]
         source, drug = clean(row["Source"]), clean(row["Drug"])
-        if skips(skip, "recommendations", source):
+        if skips(skip, "recommendations", source, drug_id(drug)):
             continue
         rules = list(rows(db, "GuidelineRule", 'WHERE "GuidelineID" = ?', (line,)))
         gene = clean(row["Gene"])
@@ -630,7 +630,7 @@ def guidelines(db: sqlite3.Connection, path: Path, problems: RowProblems,
         guideline = f"{source}:{drug_key}-{gene}" if gene else f"{source}:{drug_key}"
         yield from nodes.drug(drug)
         name = f"Annotation of {source} Guideline for {drug}" + (f" and {gene}" if gene else "")
-        for record in [] if skips(skip, "guidelines", source) else nodes.new("Guideline", guideline, {
+        for record in [] if skips(skip, "guidelines", source, drug_key) else nodes.new("Guideline", guideline, {
                 "source": source, "name": name, "drug": drug_key, "gene": gene,
                 "pharmgkb_id": clean(row["PAID"]), "summary": clean(row["Summary"])}):
             yield record

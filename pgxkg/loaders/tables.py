@@ -25,6 +25,7 @@ import csv
 import gzip
 import io
 import json
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -182,18 +183,23 @@ def split_field(value: str, separator: str = ";") -> list[str]:
     return list(dict.fromkeys(part.strip() for part in value.split(separator) if part.strip()))
 
 
+def name_key(name: str) -> str:
+    """The form ``split_names`` compares names in: lowercase, no space after commas, single spaces."""
+    return re.sub(r"\s*,\s*", ",", " ".join(name.lower().split()))
+
+
 def split_names(value: str, separator: str, known: set[str] | frozenset[str]) -> list[str]:
     """Names separated by ``separator`` where a name may itself contain it: adjacent parts are
-    joined back while the joined text (lowercased) is a ``known`` name and the part alone is not."""
+    joined back while the joined text is a ``known`` name (``known`` holds ``name_key`` forms)."""
     parts = [part.strip() for part in value.split(separator) if part.strip()]
     names: list[str] = []
     index = 0
     while index < len(parts):
         best = index
-        for end in range(index + 1, len(parts)):
-            if separator.join(parts[index:end + 1]).lower() in known:
+        for end in range(index + 1, min(len(parts), index + 6)):
+            if name_key(", ".join(parts[index:end + 1])) in known:
                 best = end
-        names.append(separator.join(parts[index:best + 1]))
+        names.append(", ".join(parts[index:best + 1]) if best > index else parts[index])
         index = best + 1
     return list(dict.fromkeys(names))
 

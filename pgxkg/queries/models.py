@@ -27,6 +27,10 @@ class GuidelineRef(BaseModel):
     name: str | None = None
     url: str | None = None
     source: str | None = None
+    version: int | str | None = Field(None, description="the guideline (annotation) version the source gives")
+    last_change: str | None = Field(None, description="CPIC: the last change CPIC logged for its drugs (ISO date)")
+    updated: str | None = Field(None, description="ClinPGx: the annotation's last update (ISO date)")
+    publication_years: list[int] = Field(default_factory=list)
 
 
 class RecommendationModel(BaseModel):
@@ -39,6 +43,14 @@ class RecommendationModel(BaseModel):
     genes: list[str] = Field(default_factory=list)
     phenotypes: list[str] = Field(default_factory=list)
     strength: str | None = None
+    population: str | None = Field(None, description="whom the row is for, as the source says (CPIC: general, "
+                                                     "adults, pediatrics, ...)")
+    implications: list[str] = Field(default_factory=list, description="GENE: the source's implication text")
+    lookup: list[str] = Field(default_factory=list, description="GENE: the lookup keys (phenotype, activity score, "
+                                                                "allele status) the source keys the row by")
+    alternate_drug_available: bool | None = None
+    dosing_information: bool | None = None
+    other_prescribing_guidance: bool | None = None
     triggered_by: list[str] = Field(default_factory=list,
                                     description="the genotype facts that made this rule apply")
     cpic_level: str | None = None
@@ -58,12 +70,18 @@ class LevelModel(BaseModel):
     gene: str
     cpic_level: str | None = None
     cpic_status: str | None = None
-    pharmgkb_level: str | None = None
-    fda_label: str | None = None
+    pharmgkb_level: str | None = Field(None, description="ClinPGx (PharmGKB) level of evidence, 1A-4")
+    fda_label: str | None = Field(None, description="the FDA label's PGx testing level (Testing Required, ...)")
+    ema_label: str | None = None
+    pmda_label: str | None = None
+    hcsc_label: str | None = None
+    swissmedic_label: str | None = None
 
 
 class DrugRiskModel(BaseModel):
-    drug: str = Field(description="lowercase generic name")
+    drug: str = Field(description="lowercase generic name (or a class's name when drug_class is set)")
+    drug_class: str | None = Field(None, description="set when the rule is about a class of drugs (its ATC code "
+                                                     "or ClinPGx id), not one drug")
     category: Category
     genes: list[str]
     recommendations: list[RecommendationModel] = Field(default_factory=list)
@@ -73,6 +91,16 @@ class DrugRiskModel(BaseModel):
                                          description="genes whose results a rule for this drug needs")
 
 
+class DataSourceModel(BaseModel):
+    """Which release of a source the answer's data comes from, and how old it is."""
+
+    source: str = Field(description="Source id, name@version")
+    release: str | None = None
+    date: str | None = Field(None, description="the date of the data (ISO 8601)")
+
+
 class RiskReportModel(BaseModel):
     genotype: list[ResolvedGeneModel]
     drugs: list[DrugRiskModel]
+    data: list[DataSourceModel] = Field(default_factory=list,
+                                        description="every source the graph was built from: release and date")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pgxkg.errors import InvalidInput
 from pgxkg.queries.genotype_input import GeneInput
 from pgxkg.queries.vocabulary import GeneVocabulary, Vocabulary
-from pgxkg.vocab import condition, diplotype_id
+from pgxkg.vocab import activity_conditions, condition, diplotype_id
 
 if TYPE_CHECKING:
     from pgxkg.reference import ReferenceData
@@ -73,10 +73,7 @@ def resolve_many(reference: ReferenceData, genotypes: list[list[GeneInput]],
                 resolved.conditions += [condition("carrier", gene.symbol, a) for a in sorted(set(alleles))]
             if gene.is_presence_gene and resolved.kind == "diplotype":
                 _presence_conditions(gene, resolved, alleles)
-            if resolved.activity_score is not None:
-                # DPWG states some DPYD rules as "Activity Score 1.5" rather than a phenotype.
-                resolved.conditions.append(condition(
-                    "phenotype", gene.symbol, f"Activity Score {float(resolved.activity_score)}"))
+            _score_conditions(gene, resolved)
             resolved_genes.append(resolved)
         results.append(resolved_genes)
     return results
@@ -163,6 +160,25 @@ def _presence_conditions(gene: GeneVocabulary, resolved: ResolvedGene, alleles: 
     positives = sorted(a for a in carried if a in gene.status_alleles)
     resolved.phenotype = ", ".join(f"{a} positive" for a in positives) or "no tested risk allele"
     resolved.path.append(f"{resolved.diplotype}: " + (resolved.phenotype or ""))
+
+
+def _score_conditions(gene: GeneVocabulary, resolved: ResolvedGene) -> None:
+    """The conditions rules keyed by activity score test.
+
+    With a score: ``activity:GENE:<score>`` (and the tightest ``≥`` bound a rule names when none names
+    the score itself; see ``pgxkg.vocab.activity_conditions``), plus PharmGKB's ``Activity Score 1.5``
+    phenotype (DPWG's DPYD rows in the pinned snapshot). Without one, a known phenotype of a gene whose
+    rules are keyed by score gives ``phenotype_only:GENE:<phenotype>``: it meets the rules of the scores
+    that phenotype covers (several texts where the guideline's text depends on the score).
+    """
+    if resolved.activity_score is not None:
+        resolved.conditions.append(condition(
+            "phenotype", gene.symbol, f"Activity Score {float(resolved.activity_score)}"))
+        resolved.conditions += activity_conditions(gene.symbol, resolved.activity_score, gene.exact_scores,
+                                                   gene.score_floors)
+    elif resolved.phenotype and resolved.phenotype != INDETERMINATE and gene.activity_values \
+            and resolved.kind in ("phenotype", "diplotype"):
+        resolved.conditions.append(condition("phenotype_only", gene.symbol, resolved.phenotype))
 
 
 def _set_phenotype(resolved: ResolvedGene, gene: GeneVocabulary, name: str, step: str) -> None:

@@ -53,7 +53,9 @@ def risk_reports(reference: ReferenceData, genotypes: list[list[GeneInput]], ind
     all_rows = [row for rows in rows_by_patient for row in rows]
     details = reference.recommendations({row["recommendation"] for row in all_rows})
     evidence = reference.drug_evidence(sorted({row["drug"] for row in all_rows}))
-    return [_report(genes, rows, details, evidence) for genes, rows in zip(resolved, rows_by_patient, strict=True)]
+    data = reference.data
+    return [{**_report(genes, rows, details, evidence), "data": data}
+            for genes, rows in zip(resolved, rows_by_patient, strict=True)]
 
 
 def _report(genes: list[ResolvedGene], rows: list[dict], details: dict[str, tuple[dict, dict | None]],
@@ -67,11 +69,15 @@ def _report(genes: list[ResolvedGene], rows: list[dict], details: dict[str, tupl
         else:
             fired[row["drug"]].append(row)
     drugs = [_drug(drug, fired[drug], details, evidence.get(drug, {}), explain) for drug in fired]
+    classes = {row["drug"]: row["drug_class"] for row in rows if row.get("drug_class")}
     drugs += [
         {"drug": drug, "category": "needs_result", "genes": sorted(missing), "recommendations": [],
          "needs_results_for": sorted(missing), "levels": _levels(evidence.get(drug, {}))}
         for drug, missing in needs.items() if drug not in fired
     ]
+    for drug in drugs:
+        if drug["drug"] in classes:
+            drug["drug_class"] = classes[drug["drug"]]
     categories = {d["drug"]: d["category"] for d in drugs}
     for drug in drugs:
         fired_ids = {r["id"] for r in drug["recommendations"]}
@@ -114,8 +120,13 @@ def _recommendation(row: dict, details: dict[str, tuple[dict, dict | None]], lev
             id=rec_id, source=rec.get("source") or "",
             category=rec.get("category") or "no_recommendation",
             category_origin=rec.get("category_origin"), text=rec.get("text") or "",
-            guideline=guideline, genes=genes, phenotypes=rec.get("phenotypes") or [],
-            strength=rec.get("strength") or rec.get("classification"),
+            guideline={k: v for k, v in guideline.items() if v is not None} if guideline else None,
+            genes=genes, phenotypes=rec.get("phenotypes") or [],
+            strength=rec.get("strength") or rec.get("classification"), population=rec.get("population"),
+            implications=rec.get("implications") or [], lookup=rec.get("lookup") or [],
+            alternate_drug_available=rec.get("alternate_drug_available"),
+            dosing_information=rec.get("dosing_information"),
+            other_prescribing_guidance=rec.get("other_prescribing_guidance"),
             cpic_level=_best(gene_levels, "cpic_level", CpicLevel),
             pharmgkb_level=_best(gene_levels, "pharmgkb_level", ClinPGxLevel),
             pmids=[str(p) for p in evidence.get("pmids") or []],

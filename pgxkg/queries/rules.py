@@ -3,8 +3,9 @@
 The semantics are those of ``matching_recommendations.cypher`` (and a test checks the two
 agree): a rule applies when, for every gene it names, one of its WHEN conditions holds
 (a patient fact, or ``unknown:GENE`` when the patient was not tested for GENE), and at
-least one real patient fact is among them. A rule whose only unmet genes are untested
-ones is returned with those genes as ``missing``.
+least one real patient fact is among them, and none of its ``unless`` conditions (a more
+specific rule of the same guideline covers those patients). A rule whose only unmet genes
+are untested ones is returned with those genes as ``missing``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ class Rule:
     genes: tuple[str, ...]
     conditions: dict[str, frozenset[str]]  # gene -> its conditions (patient facts)
     unknown_rule_genes: frozenset[str]  # genes with an "unknown:GENE" condition
+    unless: frozenset[str] = frozenset()  # conditions of more specific rules that take its place
+    drug_class: str | None = None  # the class's code when the rule is about a class of drugs
 
 
 @dataclass
@@ -43,7 +46,8 @@ class RuleIndex:
                     per_gene[cond["gene"]].add(cond["condition"])
                     index.by_condition[cond["condition"]].append(row["id"])
             index.rules[row["id"]] = Rule(row["id"], row["drug"], tuple(row["genes"] or ()),
-                                          {g: frozenset(c) for g, c in per_gene.items()}, frozenset(unknown))
+                                          {g: frozenset(c) for g, c in per_gene.items()}, frozenset(unknown),
+                                          frozenset(row.get("unless") or ()), row.get("drug_class"))
         return index
 
     def match(self, conditions: set[str], genes: set[str]) -> list[dict]:
@@ -52,6 +56,8 @@ class RuleIndex:
         rows = []
         for rule_id in candidates:  # order does not matter: reports sort what they show
             rule = self.rules[rule_id]
+            if rule.unless & conditions:
+                continue
             missing = []
             applies = True
             for gene in rule.genes:
@@ -65,5 +71,5 @@ class RuleIndex:
             if applies:
                 matched = sorted(c for g in rule.genes for c in rule.conditions.get(g, ()) if c in conditions)
                 rows.append({"drug": rule.drug, "recommendation": rule_id, "matched": matched,
-                             "missing": missing})
+                             "missing": missing, "drug_class": rule.drug_class})
         return rows

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pgxkg.errors import InvalidInput
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.cypher_files import read_cypher
-from pgxkg.vocab import allele_id
+from pgxkg.vocab import AT_LEAST, allele_id
 
 ABBREVIATIONS = {
     "pm": "Poor Metabolizer", "im": "Intermediate Metabolizer", "nm": "Normal Metabolizer",
@@ -29,10 +29,21 @@ class GeneVocabulary:
     alleles: set[str] = field(default_factory=set)
     phenotypes: dict[str, dict] = field(default_factory=dict)  # lowercased name -> row
     status_alleles: set[str] = field(default_factory=set)  # allele ids guidelines test for
+    activity_values: set[str] = field(default_factory=set)  # activity scores rules name (``activity_value``)
 
     @property
     def is_presence_gene(self) -> bool:
         return bool(self.status_alleles)
+
+    @property
+    def exact_scores(self) -> set[str]:
+        """Activity scores rules name exactly (``1.25``)."""
+        return {v for v in self.activity_values if not v.startswith(AT_LEAST)}
+
+    @property
+    def score_floors(self) -> set[str]:
+        """Activity-score lower bounds rules name (``≥3.0``)."""
+        return {v for v in self.activity_values if v.startswith(AT_LEAST)}
 
 
 @dataclass
@@ -56,6 +67,7 @@ class Vocabulary:
         for row in graph.read(read_cypher("pgxkg.queries", "vocabulary_conditions")):
             if row["gene"]:
                 gene(row["gene"]).status_alleles = {a for a in row["status_alleles"] if a}
+                gene(row["gene"]).activity_values = {v for v in row.get("activity_values") or [] if v}
         symbols = {r["symbol"] for r in graph.read(read_cypher("pgxkg.queries", "gene_symbols"))}
         rsids = {r["rsid"]: r["gene"] for r in graph.read(read_cypher("pgxkg.queries", "rsids"))}
         return cls(genes, symbols, rsids)

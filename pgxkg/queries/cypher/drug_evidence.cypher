@@ -5,7 +5,8 @@ UNWIND $drugs AS drug_id
 MATCH (d:Drug {id: drug_id})
 CALL (d) {
   OPTIONAL MATCH (g:Gene)-[i:INTERACTS_WITH]->(d)
-  RETURN collect(i {gene: g.symbol, .cpic_level, .cpic_status, .pharmgkb_level, .fda_label,
+  RETURN collect(i {gene: g.symbol, .cpic_level, .cpic_status, pharmgkb_level: coalesce(i.pharmgkb_level,
+                    i.clinical_level), .fda_label, .ema_label, .pmda_label, .hcsc_label, .swissmedic_label,
                     .guideline_url}) AS levels
 }
 CALL (d) {
@@ -23,4 +24,4 @@ CALL (d) {
   WHERE mate <> d
   RETURN collect(DISTINCT {drug: mate.id, atc_class: c.code}) AS class_mates
 }
-RETURN d.id AS drug, d.name AS name, levels, pmids, named, class_mates
+RETURN d.id AS drug, d.name AS name, d.label_testing AS label_testing, levels, pmids, named, class_mates

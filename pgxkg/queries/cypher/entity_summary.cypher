@@ -5,8 +5,11 @@
 // key order among the first 500 neighbours of a group (hubs like CYP2D6 have 11,000 diplotypes).
 CALL () {
   MATCH (n:Gene) WHERE $label = 'Gene' AND n.symbol IN [$key, toUpper($key)] RETURN n
+  UNION MATCH (n:Gene {hgnc_id: toUpper($key)}) WHERE $label = 'Gene' RETURN n
   UNION MATCH (n:Drug {id: toLower($key)}) WHERE $label = 'Drug' RETURN n
   UNION MATCH (n:Drug) WHERE $label = 'Drug' AND (n.rxnorm = $key OR n.pharmgkb_id = $key) RETURN n
+  UNION MATCH (n:Drug {drugbank_id: $key}) WHERE $label = 'Drug' RETURN n
+  UNION MATCH (n:Drug) WHERE $label = 'Drug' AND toUpper($key) IN coalesce(n.atc, []) RETURN n
   UNION MATCH (n:Drug) WHERE $label = 'Drug' AND toLower($key) IN [s IN coalesce(n.synonyms, []) | toLower(s)]
         RETURN n
   UNION MATCH (n:Disease) WHERE $label = 'Disease' AND n.id IN [$key, toUpper($key)] RETURN n

@@ -1,10 +1,11 @@
-// The text, category and guideline of recommendations by id (static; the risk query caches them).
-// $ids: [recommendation ids]
+// The text, category, the source's own signals and the guideline of recommendations by id (static;
+// the risk query caches them). $ids: [recommendation ids]
 UNWIND $ids AS rec_id
 MATCH (r:Recommendation {id: rec_id})
 OPTIONAL MATCH (guideline:Guideline)-[:RECOMMENDS]->(r)
 WITH r, collect(guideline)[0] AS guideline
 RETURN r.id AS id,
        r {.id, .source, .text, .category, .category_origin, .genes, .phenotypes, .strength,
-          .classification, .pharmgkb_id, .sources} AS recommendation,
-       guideline {.id, .name, .url, .source} AS guideline
+          .classification, .pharmgkb_id, .sources, .population, .implications, .lookup,
+          .alternate_drug_available, .dosing_information, .other_prescribing_guidance, .comments} AS recommendation,
+       guideline {.id, .name, .url, .source, .version, .last_change, .updated, .publication_years} AS guideline

@@ -1,0 +1,2 @@
+// Dropped when its labels or properties differ from the declaration; apply_schema creates it again.
+DROP INDEX entity_search IF EXISTS
