@@ -38,6 +38,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    from tests.official_data import session_cache, user_cache
+
+    # the session's own source cache (the user's pinned archives linked in): official sources fetched
+    # for the tests never reach the user's cache (see tests/official_data.py)
+    os.environ["PGXKG_CACHE"] = str(session_cache(tmp_path_factory.mktemp("pgxkg-cache"), user_cache()))
     if os.environ.get("NEO4J_URI"):
         yield Settings.from_env()
         return
@@ -68,8 +73,16 @@ def empty_graph(graph: Graph) -> Graph:
 
 
 @pytest.fixture(scope="session")
-def built_report(graph: Graph, settings: Settings):
-    """The real build, from the real fetched sources, run once per session.
+def official_sources(settings: Settings):
+    """The official sources (CPIC API, ClinPGx, DPWG rows) fetched from ../shared/data into the session cache."""
+    from tests.official_data import fetch_official_test_data
+
+    return fetch_official_test_data(settings.cache)
+
+
+@pytest.fixture(scope="session")
+def built_report(graph: Graph, settings: Settings, official_sources):
+    """The real build, from the real fetched sources (pinned and official), run once per session.
 
     Against a NEO4J_URI that already holds this exact build, the build is a no-op
     (``report.unchanged``) and the loaded graph is used as it is.

@@ -7,9 +7,11 @@ source stops the build with the graph untouched. Each Source node is marked
 The pinned sources are always in a build; an official source is when it has been fetched (see
 ``pgxkg.loaders.official``), unless the build is ``pinned_only``. What each pinned source leaves
 out (``skipped_kinds``) is decided against every official source available, so ``--source
-cpic-tables`` alone skips the same facts a full build does. A full build that no longer includes a
-source the graph holds (an official source removed from the cache) drops it: its facts that no
-source of this build gives are pruned and its Source node is deleted.
+cpic-tables`` alone skips the same facts a full build does. A build drops a source the graph holds
+when a full build no longer includes it, and an official source whenever it is no longer available
+(removed with ``pgxkg fetch NAME --forget``, or a ``--pinned-only`` build): its facts that no source
+of this build gives are pruned and its Source node is deleted, so the pinned facts it superseded are
+never next to stale ones.
 """
 
 from __future__ import annotations
@@ -194,6 +196,16 @@ def loaded_digests(graph: Graph) -> dict[str, str]:
     return {row["id"]: row["sha"] if row["complete"] else "" for row in rows}
 
 
+def dropped_sources(loaded: dict[str, str], built: dict[str, str], names: list[str] | None,
+                    official: list[FetchedSource]) -> list[str]:
+    """Sources the graph holds that this build removes: any not in a full build, and in any build an
+    official source that is no longer available (removed from the cache, or a ``--pinned-only``
+    build), since the pinned sources no longer leave its facts out."""
+    available = {s.info.name for s in official}
+    return sorted(i for i in set(loaded) - set(built)
+                  if not names or (i.split("@")[0] in registry.OFFICIAL and i.split("@")[0] not in available))
+
+
 def source_data(fetched: list[FetchedSource], skips: dict[str, frozenset[str]]) -> list[SourceData]:
     return [SourceData(source=s.info.id, release=s.info.release, date=s.info.date, official=s.info.official,
                        skipped=sorted(skips.get(s.info.id, frozenset()))) for s in fetched]
@@ -213,7 +225,7 @@ def build(
     timings["fetch"] = time.perf_counter() - started
     digests = {source.info.id: content_digest(source, skips[source.info.id]) for source in fetched}
     loaded = loaded_digests(graph)
-    dropped = [] if names else sorted(set(loaded) - set(digests))
+    dropped = dropped_sources(loaded, digests, names, [] if pinned_only else official_sources(settings))
     data = source_data(fetched, skips)
     if not force and not dropped and all(loaded.get(i) == d for i, d in digests.items()):
         timings["check"] = time.perf_counter() - started - timings["fetch"]
@@ -234,7 +246,7 @@ def build(
         timings["write"] = time.perf_counter() - started
         started = time.perf_counter()
         pruned = prune(graph, collection, [s.info.name for s in fetched] + [i.split("@")[0] for i in dropped],
-                       every_source=not names)
+                       every_source=not names)  # the counts shortcut holds only when every source was rebuilt
         if dropped:
             graph.write(read_cypher("pgxkg.loaders", "delete_sources"), ids=dropped)
         for source in fetched:

@@ -365,15 +365,19 @@ class _Parse:
         columns = ("Entity1_id", "Entity1_name", "Entity1_type", "Entity2_id", "Entity2_name", "Entity2_type",
                    "Association")
         pairs: set[tuple[str, str]] = set()
-        for _, row in tsv_rows(path, columns, self.problems):
+        for line, row in tsv_rows(path, columns, self.problems):
             pair = (row["Entity1_id"], row["Entity2_id"])
             if pair in pairs:  # the file lists every pair both ways
                 continue
             pairs.add(pair[::-1])
             first, first_records = self.entity(row["Entity1_type"], row["Entity1_id"], row["Entity1_name"])
             second, second_records = self.entity(row["Entity2_type"], row["Entity2_id"], row["Entity2_name"])
-            if first is None or second is None or first == second:
+            if first is None or second is None:
+                unknown = row["Entity1_name"] if first is None else row["Entity2_name"]
+                self.problems.bad_row(path, line, f"{unknown!r} is neither an rsID nor a named allele of a gene")
                 continue
+            if first == second:
+                continue  # two ClinPGx entries of one name: the graph has one node, and no loop
             yield from first_records
             yield from second_records
             start, end = sorted((first, second), key=lambda n: (RELATED_ORDER.index(n[0]), n[1]))
