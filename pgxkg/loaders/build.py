@@ -242,11 +242,12 @@ def build(
         apply_schema(graph)
         for source in fetched:
             _upsert_source(graph, source, complete=False, digest="")
-        written = write_collection(graph, collection, batch_size, progress)
+        rebuilt = [s.info.name for s in fetched] + [i.split("@")[0] for i in dropped]
+        written = write_collection(graph, collection, batch_size, progress, rebuilt)
         timings["write"] = time.perf_counter() - started
         started = time.perf_counter()
-        pruned = prune(graph, collection, [s.info.name for s in fetched] + [i.split("@")[0] for i in dropped],
-                       every_source=not names)  # the counts shortcut holds only when every source was rebuilt
+        # the counts shortcut of prune holds only when every source was rebuilt
+        pruned = prune(graph, collection, rebuilt, every_source=not names)
         if dropped:
             graph.write(read_cypher("pgxkg.loaders", "delete_sources"), ids=dropped)
         for source in fetched:

@@ -42,7 +42,7 @@ from typing import Any
 
 from pgxkg.loaders.cpic import atc_classes, atc_records
 from pgxkg.loaders.dpwg import plain_text
-from pgxkg.loaders.names import allele_synonyms, split_allele
+from pgxkg.loaders.names import allele_synonyms, is_phenotype_phrase, split_allele
 from pgxkg.loaders.official import FileSpec, UpstreamFile, files_matching, one_file
 from pgxkg.loaders.pharmgkb import disease_id
 from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record, RowProblems, SourceInfo
@@ -196,9 +196,9 @@ class _Parse:
             part = part.strip()
             if _RSID.fullmatch(part):
                 found.append(self.variant(part, genes[0] if len(genes) == 1 else None))
-            elif (split := split_allele(part)) is not None:
+            elif not is_phenotype_phrase(part) and (split := split_allele(part)) is not None:
                 found.append(self.allele(*split))
-        return found
+        return found  # a phenotype phrase ("CYP2D6 poor metabolizers"): the annotation is ABOUT its gene
 
     def chemical_records(self) -> Iterator[Record]:
         path = one_file(self.files, "chemicals.tsv") or one_file(self.files, "drugs.tsv")
@@ -354,7 +354,7 @@ class _Parse:
             return ("Disease", key), self.node("Disease", key, name=name, name_normalised=normalise_name(name))
         if kind == "Variant" and _RSID.fullmatch(name):
             return self.variant(name)
-        if kind == "Haplotype" and (split := split_allele(name)) is not None:
+        if kind == "Haplotype" and not is_phenotype_phrase(name) and (split := split_allele(name)) is not None:
             return self.allele(*split)
         return None, []
 

@@ -26,6 +26,7 @@ CFTR_RESPONSE = {
     "ivacaftor non-responsive in cf patients": "Unfavorable Response",
 }
 _NAMED_ALLELE = re.compile(r"(?P<hgvs>.+?)\s*\((?P<name>[^()]+)\)")
+_PHENOTYPE_WORDS = ("metaboliz", "acetylator", "phenotype", "genotype")
 
 
 def phenotype_name(gene: str, name: str) -> str:
@@ -66,3 +67,10 @@ def split_allele(text: str, genes: set[str] | frozenset[str] | None = None) -> t
     if not gene or not allele.strip() or (genes is not None and gene not in genes):
         return None
     return gene, allele.strip()
+
+
+def is_phenotype_phrase(text: str) -> bool:
+    """ClinPGx's variant annotations name some findings by phenotype where an allele would stand
+    (``CYP2D6 poor metabolizers``, ``NAT2 slow acetylator``): those are not alleles."""
+    lowered = text.lower()
+    return any(word in lowered for word in _PHENOTYPE_WORDS)

@@ -112,14 +112,18 @@ def edge_groups(collection: Collection) -> dict[tuple[str, str, str], list[dict[
 
 def write_collection(
     graph: Graph, collection: Collection, batch_size: int = BATCH_SIZE,
-    progress: Progress | None = None,
+    progress: Progress | None = None, rebuilt: list[str] | None = None,
 ) -> WriteSummary:
-    """Write every node, then every relationship; returns how many of each were written."""
+    """Write every node, then every relationship; returns how many of each were written.
+
+    ``rebuilt`` names the sources this build loads again: what only they vouch for is replaced, not
+    added to (see merge_nodes.cypher), so a fact a source stopped giving does not linger."""
+    rebuilt = list(rebuilt or [])
     summary = WriteSummary()
     started = time.perf_counter()
     for label, rows in node_groups(collection).items():
         first_load = stored_count(graph, label) == 0
-        _write_batches(graph, node_queries(label), first_load, rows, batch_size, label, progress)
+        _write_batches(graph, node_queries(label), first_load, rows, batch_size, label, progress, rebuilt)
         if first_load:
             summary.first_load_groups.append(label)
         summary.nodes[label] = len(rows)
@@ -127,7 +131,7 @@ def write_collection(
     started = time.perf_counter()
     for (rel, start, end), rows in edge_groups(collection).items():
         first_load = stored_count(graph, start, rel) == 0
-        _write_batches(graph, edge_queries(rel, start, end), first_load, rows, batch_size, rel, progress)
+        _write_batches(graph, edge_queries(rel, start, end), first_load, rows, batch_size, rel, progress, rebuilt)
         if first_load:
             summary.first_load_groups.append(f"({start})-[{rel}]->({end})")
         summary.relationships[rel] = summary.relationships.get(rel, 0) + len(rows)
@@ -137,16 +141,16 @@ def write_collection(
 
 def _write_batches(
     graph: Graph, queries: GroupQueries, first_load: bool, rows: list[dict[str, Any]], size: int,
-    what: str, progress: Progress | None,
+    what: str, progress: Progress | None, rebuilt: list[str] | None = None,
 ) -> None:
     for batch in batches(rows, size):
-        graph.write_transaction(batch_work(queries, batch, first_load))
+        graph.write_transaction(batch_work(queries, batch, first_load, rebuilt))
         if progress:
             progress(what, len(batch))
 
 
 def batch_work(
-    queries: GroupQueries, batch: list[dict[str, Any]], first_load: bool
+    queries: GroupQueries, batch: list[dict[str, Any]], first_load: bool, rebuilt: list[str] | None = None,
 ) -> Callable[[ManagedTransaction], None]:
     """The transaction function for one batch: CREATE on its first attempt of a first load,
     MERGE on any retry, since the attempt before may have committed."""
@@ -156,7 +160,7 @@ def batch_work(
         nonlocal attempts
         attempts += 1
         query = queries.create if first_load and attempts == 1 else queries.merge
-        tx.run(query, rows=batch).consume()
+        tx.run(query, rows=batch, rebuilt=list(rebuilt or [])).consume()
 
     return work
 
