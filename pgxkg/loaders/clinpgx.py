@@ -45,7 +45,7 @@ from pgxkg.loaders.dpwg import plain_text
 from pgxkg.loaders.names import allele_synonyms, is_phenotype_phrase, split_allele
 from pgxkg.loaders.official import FileSpec, UpstreamFile, files_matching, one_file
 from pgxkg.loaders.pharmgkb import disease_id
-from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record, RowProblems, SourceInfo
+from pgxkg.loaders.records import EdgeRecord, FirstRecords, NodeRecord, Record, RowProblems, SourceInfo
 from pgxkg.loaders.tables import cross_references, name_key, name_list, read_json, split_field, split_names, tsv_rows
 from pgxkg.vocab import ClinPGxLevel, allele_id, drug_id, level_rank, normalise_name, variant_id
 
@@ -143,16 +143,10 @@ class _Parse:
     def __init__(self, files: dict[str, Path], problems: RowProblems) -> None:
         self.files = files
         self.problems = problems
-        self.seen: set[tuple[str, str]] = set()
+        self.node = FirstRecords()
         self.chemicals = Chemicals()
         self.genes: dict[str, str] = {}  # ClinPGx id -> symbol
         self.diseases: dict[str, str] = {}  # ClinPGx id -> Disease key
-
-    def node(self, label: str, key: str, **props: Any) -> list[Record]:
-        if (label, key) in self.seen:
-            return []
-        self.seen.add((label, key))
-        return [NodeRecord(label, key, {k: v for k, v in props.items() if v not in (None, "", [])})]
 
     def records(self) -> Iterator[Record]:
         yield from self.chemical_records()
@@ -236,7 +230,7 @@ class _Parse:
             names = [row["Name"] for row in rows]
             level = atc_classes(code)[0][1] if not code.startswith("PharmGKB:") else None
             synonyms = [*names[1:], *(s for row in rows for s in name_list(row["Generic Names"]))]
-            self.seen.add(("DrugClass", code))  # the class's own record, even if a drug's ATC code named it first
+            self.node.seen.add(("DrugClass", code))  # the class's own record, even if a drug's ATC code named it first
             yield NodeRecord("DrugClass", code, {k: v for k, v in {
                 "code": code, "name": names[0], "level": level, "pharmgkb_id": rows[0]["PharmGKB Accession Id"],
                 "synonyms": list(dict.fromkeys(s for s in synonyms if s != names[0]))}.items() if v not in (None, [])})

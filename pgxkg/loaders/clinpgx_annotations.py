@@ -17,14 +17,13 @@ annotations...).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from pgxkg.loaders.names import allele_synonyms
-from pgxkg.loaders.official import FileSpec, UpstreamFile, one_file
+from pgxkg.loaders.official import FileSpec, UpstreamFile, files_date, one_file
 from pgxkg.loaders.pharmgkb import Nodes, disease_id, haplotype_name, listed_haplotypes
 from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record, RowProblems, SourceFileError, SourceInfo
 from pgxkg.loaders.tables import header_of, split_field, tsv_rows
@@ -74,7 +73,7 @@ class ClinpgxAnnotationsAdapter:
         dates = sorted(set(created.values()))
         if dates:
             return f"ClinPGx {layout} created {dates[-1]}", dates[-1]
-        day = fetched_on or max(dt.date.fromtimestamp(p.stat().st_mtime) for p in files.values()).isoformat()
+        day = fetched_on or files_date(files)
         return f"ClinPGx {layout} (files dated {day})", day
 
     def records(self, files: Mapping[str, Path], problems: RowProblems,

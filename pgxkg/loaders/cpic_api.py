@@ -26,15 +26,14 @@ row reported as file:line (the line where the record starts).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from pgxkg.loaders.cpic import atc_records
-from pgxkg.loaders.official import FileSpec, UpstreamFile, one_file
-from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record, RowProblems, SourceFileError, SourceInfo
+from pgxkg.loaders.official import FileSpec, UpstreamFile, files_date, one_file
+from pgxkg.loaders.records import EdgeRecord, FirstRecords, Record, RowProblems, SourceFileError, SourceInfo
 from pgxkg.loaders.rules import BadKey, GuidelineRow, RuleRecords, cpic_key, merge_rows, more_specific
 from pgxkg.loaders.tables import continued_rows, json_items
 from pgxkg.vocab import drug_id
@@ -133,7 +132,7 @@ class CpicApiAdapter:
                      if _DATE.fullmatch(row["Date of Change"])]
             if dates:
                 return f"CPIC API v1 tables; CPIC change log through {max(dates)}", max(dates)
-        day = max(dt.date.fromtimestamp(path.stat().st_mtime) for path in files.values()).isoformat()
+        day = files_date(files)
         return f"CPIC API v1 tables (files dated {day})", day
 
     def records(self, files: Mapping[str, Path], problems: RowProblems,
@@ -145,17 +144,11 @@ class _Parse:
     def __init__(self, files: dict[str, Path], problems: RowProblems) -> None:
         self.files = files
         self.problems = problems
-        self.seen: set[tuple[str, str]] = set()
+        self.node = FirstRecords()
         self.drugs: dict[str, str] = {}  # CPIC drug id (RxNorm:...) -> drug id
         self.drug_guideline: dict[str, int] = {}  # drug id -> guideline id
         self.guidelines: dict[int, str] = {}  # guideline id -> Guideline key
         self.rules = RuleRecords()
-
-    def node(self, label: str, key: str, **props: Any) -> list[Record]:
-        if (label, key) in self.seen:
-            return []
-        self.seen.add((label, key))
-        return [NodeRecord(label, key, {k: v for k, v in props.items() if v not in (None, "", [])})]
 
     def table(self, name: str) -> Iterator[tuple[Path, int, dict[str, Any]]]:
         """(file, line, record) for each well-formed record of one table (none if the file is absent)."""

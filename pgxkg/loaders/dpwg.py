@@ -14,7 +14,6 @@ Guidelines are ``DPWG:<ClinPGx id>``, the id ClinPGx's bulk guideline annotation
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Any
 
 import lxml.html
 
-from pgxkg.loaders.official import FileSpec, UpstreamFile, files_matching
+from pgxkg.loaders.official import FileSpec, UpstreamFile, files_date, files_matching
 from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record, RowProblems, SourceInfo, qualified
 from pgxkg.loaders.rules import BadKey, GuidelineRow, RuleRecords, dpwg_key, merge_rows, more_specific
 from pgxkg.loaders.tables import read_json
@@ -95,7 +94,7 @@ class DpwgAdapter:
         if versions:
             date = (_VERSION.search(versions[-1]) or [None, ""])[1] or versions[-1]
             return f"DPWG rows from PharmCAT's guideline files, data version {versions[-1]}", date
-        day = fetched_on or max(dt.date.fromtimestamp(p.stat().st_mtime) for p in files.values()).isoformat()
+        day = fetched_on or files_date(files)
         return f"DPWG rows from PharmCAT's guideline files (files dated {day})", day
 
     def provides_of(self, files: dict[str, Path]) -> frozenset[str]:

@@ -399,6 +399,11 @@ def forget_source(cache: Path, info: SourceInfo) -> bool:
     return True
 
 
+def files_date(files: dict[str, Path]) -> str:
+    """The newest modification date of the files (ISO): a release's date when nothing else says it."""
+    return max(dt.date.fromtimestamp(path.stat().st_mtime) for path in files.values()).isoformat()
+
+
 def files_matching(files: dict[str, Path], pattern: str) -> list[Path]:
     """The fetched files whose name (or ``<family>/<name>``) matches ``pattern`` (``.gz`` ignored)."""
     found = []

@@ -51,6 +51,20 @@ class EdgeRecord:
 Record = NodeRecord | EdgeRecord
 
 
+class FirstRecords:
+    """Each node's record the first time an adapter names it (the first, fullest, wins), nothing after;
+    properties that are None, empty text or an empty list are left out (Neo4j stores no nulls)."""
+
+    def __init__(self) -> None:
+        self.seen: set[tuple[str, str]] = set()
+
+    def __call__(self, label: str, key: str, **props: Any) -> list[Record]:
+        if (label, key) in self.seen:
+            return []
+        self.seen.add((label, key))
+        return [NodeRecord(label, key, {k: v for k, v in props.items() if v not in (None, "", [])})]
+
+
 @dataclass(frozen=True)
 class SourceInfo:
     """A source as the build knows it: pinned package, license, the data files it ships.

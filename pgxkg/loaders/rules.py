@@ -37,7 +37,7 @@ from typing import Any
 
 from pgxkg.loaders.categories import categorise
 from pgxkg.loaders.names import phenotype_name
-from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record
+from pgxkg.loaders.records import EdgeRecord, FirstRecords, NodeRecord, Record
 from pgxkg.vocab import (
     AT_LEAST,
     activity_value,
@@ -270,14 +270,8 @@ class RuleRecords:
     """Records of rules: the Recommendation, its edges and the nodes its conditions point at (each once)."""
 
     def __init__(self) -> None:
-        self.seen: set[tuple[str, str]] = set()
+        self.node = FirstRecords()
         self.taken: set[str] = set()
-
-    def node(self, label: str, key: str, **props: Any) -> list[Record]:
-        if (label, key) in self.seen:
-            return []
-        self.seen.add((label, key))
-        return [NodeRecord(label, key, {k: v for k, v in props.items() if v not in (None, "", [])})]
 
     def target(self, key: GeneKey, phenotype: str | None = None) -> list[Record]:
         """The node a condition points at, with the edge that ties it to its gene."""
