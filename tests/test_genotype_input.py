@@ -38,7 +38,7 @@ def test_pharmcat_outside_call_tsv_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     ("CYP2C19", "write it as 'GENE VALUE'"),
-    ("CYP2C19 *2", "single allele"),
+    ("CYP2C19 *2/", "an allele is missing"),
     ("rs4244285 banana", "not a genotype"),
     ("{", "not valid JSON"),
     ("", "empty"),

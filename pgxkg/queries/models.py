@@ -10,16 +10,31 @@ from pgxkg.vocab import Category
 
 
 class ResolvedGeneModel(BaseModel):
+    """One gene of the genotype: what was given, what it was read as, and what follows."""
+
     gene: str
-    input: str
-    kind: str = Field(description="diplotype, phenotype, activity, status or rsid")
+    input: str = Field(description="what was given for this gene, as written ('; ' between several facts)")
+    kind: str = Field(description="diplotype, allele (one allele of two), phenotype, activity, status, rsid, "
+                                  "or unused (nothing the rules can use: see reason)")
+    origin: str | None = Field(None, description="where it was written (file:line, or a PharmCAT file's gene)")
+    read_as: str | None = Field(None, description="how the notation was read, in the data's names "
+                                                  "(e.g. DPYD *2A -> DPYD c.1905+1G>A (*2A))")
+    notes: list[str] = Field(default_factory=list, description="each step of reading the notation")
     diplotype: str | None = None
     phenotype: str | None = None
     activity_score: float | None = None
+    allele_status: dict[str, Literal["positive", "negative", "not determined"]] = Field(
+        default_factory=dict, description="HLA: each allele a rule tests, as given (never a negative "
+                                          "inferred from a higher-resolution positive)")
+    determined: bool = Field(True, description="false when the input does not settle this gene (one allele "
+                                               "of two, an uncertain call, a copy number not given, HLA "
+                                               "alleles not tested): its rules then ask for the result")
+    unused: list[str] = Field(default_factory=list,
+                              description="facts given for this gene that the rules cannot use, with why")
     conditions: list[str] = Field(default_factory=list,
                                   description="canonical facts matched against recommendation rules")
     path: list[str] = Field(default_factory=list, description="how the phenotype was derived")
-    reason: str | None = Field(None, description="why a phenotype is Indeterminate")
+    reason: str | None = Field(None, description="why a phenotype is Indeterminate or not determined")
 
 
 class GuidelineRef(BaseModel):

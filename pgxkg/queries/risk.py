@@ -47,7 +47,7 @@ def risk_reports(reference: ReferenceData, genotypes: list[list[GeneInput]], ind
     resolved = resolve_many(reference, genotypes, indexed)
     index = reference.rules
     rows_by_patient = [
-        index.match({c for gene in genes for c in gene.conditions}, {gene.gene for gene in genes})
+        index.match({c for gene in genes for c in gene.conditions}, {gene.gene for gene in genes if gene.determined})
         for genes in resolved
     ]
     all_rows = [row for rows in rows_by_patient for row in rows]
