@@ -242,19 +242,31 @@ def risk_command(
     vcf: str = typer.Option(None, "--vcf", help="A GRCh38 VCF (plain or bgzipped) to call alleles from; "
                                                 "--genotype items (e.g. CYP2D6) override its calls per gene."),
     sample: str = typer.Option(None, "--sample", help="With --vcf: the sample to report (default: all)."),
+    pharmcat: str = typer.Option(None, "--pharmcat", help="PharmCAT's results: its phenotype.json, report.json "
+                                                          "or outside-call TSV; --genotype items override "
+                                                          "its calls per gene."),
 ) -> None:
     """Which drugs are risky for this genotype, why, on what evidence, and what instead."""
+    from pathlib import Path
+
     from pgxkg.graph.connection import Graph
-    from pgxkg.queries.genotype_input import read_genotype
+    from pgxkg.queries.genotype_input import read_genotype, read_text
+    from pgxkg.queries.pharmcat_input import read_pharmcat, with_overrides
     from pgxkg.queries.risk import risk
     from pgxkg.reference import ReferenceData
 
+    given = read_genotype(genotype, allow_files=True) if genotype else []
+    if vcf and pharmcat:
+        raise typer.BadParameter("give --vcf or --pharmcat, not both")
     if vcf:
-        _risk_from_vcf(vcf, sample, read_genotype(genotype, allow_files=True) if genotype else [], fmt)
+        _risk_from_vcf(vcf, sample, given, fmt)
         return
-    if not genotype:
-        raise typer.BadParameter("give --genotype, --vcf, or both")
-    items = read_genotype(genotype, allow_files=True)
+    if pharmcat:
+        items = with_overrides(read_pharmcat(read_text(Path(pharmcat)), pharmcat), given)
+    elif given:
+        items = given
+    else:
+        raise typer.BadParameter("give --genotype, --pharmcat or --vcf (with --genotype to override)")
     with Graph.connect() as graph:
         report = risk(ReferenceData(graph), items)
     if fmt == "json":
