@@ -65,6 +65,7 @@ class GeneVocabulary:
     alleles: dict[str, AlleleInfo] = field(default_factory=dict)  # data name -> allele
     names: dict[str, str] = field(default_factory=dict)  # folded name -> data name
     ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folded name -> data names
+    aliases: dict[str, list[str]] = field(default_factory=dict)  # data name -> its other names, as written
     phenotypes: dict[str, dict] = field(default_factory=dict)  # lowercased name -> row
     phenotype_keys: dict[str, str] = field(default_factory=dict)  # notation key or abbreviation -> name
     status_alleles: set[str] = field(default_factory=set)  # allele ids guidelines test for (HLA)
@@ -219,7 +220,23 @@ class Vocabulary:
                          None)
             if found and variant:
                 return found.name, f"{text!r} is the variant {rsid}: {gene.symbol} {found.name}"
+        derived = self._by_derived_name(gene, text)
+        if derived:
+            return derived, f"{text!r} is {gene.symbol} {derived}"
         raise InvalidInput(f"unknown allele {text!r} for {gene.symbol}", self._near_alleles(gene, text))
+
+    def _by_derived_name(self, gene: GeneVocabulary, text: str) -> str | None:
+        """A written name read by the rules that derive names from data names: ``B (wildtype)`` is
+        G6PD ``B``; ``c.1905+1G>A (*2A)`` must not carry a star name of another allele."""
+        parts = notation.derived_names(text)
+        if not parts:
+            return None
+        found = {gene.names.get(notation.fold(p)) for p in parts} - {None}
+        base = gene.names.get(notation.fold(parts[0]))
+        stars = [p for p in parts[1:] if p.startswith("*")]
+        if base is None or len(found) > 1 or any(notation.fold(s) not in gene.names for s in stars):
+            return None
+        return base
 
     def _near_alleles(self, gene: GeneVocabulary, text: str) -> list[str]:
         names = sorted(gene.alleles)
@@ -300,6 +317,7 @@ def _index_names(gene: GeneVocabulary, synonyms: dict[str, list[str]]) -> None:
     by rule; and ``*1`` for the reference of genes that name alleles by variant with star aliases
     (DPYD's legacy ``*1``). A name claimed by two alleles is kept for neither (``ambiguous``)."""
     claims: dict[str, set[str]] = defaultdict(set)
+    spelled: dict[str, str] = {}
     own = {notation.fold(name): name for name in gene.alleles}
     for name in gene.alleles:
         for other in [*synonyms.get(name, []), *notation.derived_names(name)]:
@@ -307,13 +325,17 @@ def _index_names(gene: GeneVocabulary, synonyms: dict[str, list[str]]) -> None:
                 key = notation.fold(notation.strip_gene(gene.symbol, written))
                 if key and key not in own:
                     claims[key].add(name)
+                    spelled.setdefault(key, written)
     has_star_alias = any(k.startswith("*") for k in claims)
     if REFERENCE in gene.alleles and "*1" not in own and has_star_alias:
         claims["*1"].add(REFERENCE)
+        spelled["*1"] = "*1"
     gene.names = dict(own)
     for key, names in claims.items():
         if len(names) == 1:
-            gene.names[key] = next(iter(names))
+            name = next(iter(names))
+            gene.names[key] = name
+            gene.aliases.setdefault(name, []).append(spelled[key])
         else:
             gene.ambiguous[key] = tuple(sorted(names))
 
