@@ -336,10 +336,11 @@ def _print_risk_table(report: Any) -> None:
     from rich.table import Table
 
     genes = Table(title="Genotype", show_edge=False)
-    for column in ("gene", "input", "phenotype", "how"):
+    for column in ("gene", "input", "read as", "phenotype", "how"):
         genes.add_column(column)
     for gene in report.genotype:
-        genes.add_row(gene.gene, gene.input, gene.phenotype or "", " / ".join(gene.path))
+        shown = gene.phenotype or ("" if gene.determined else f"not determined: {gene.reason}")
+        genes.add_row(gene.gene, gene.input, gene.read_as or "", shown, " / ".join(gene.path + gene.unused))
     out.print(genes)
     drugs = Table(title="Drugs", show_edge=False, show_lines=True)
     for column in ("drug", "category", "genes", "recommendation", "alternatives"):
