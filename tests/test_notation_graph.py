@@ -358,6 +358,17 @@ def test_agreeing_facts_about_one_gene_are_one_answer(reference: ReferenceData) 
     assert answer(both)[1] == answer(report(reference, "CYP2D6 *4/*4"))[1]
 
 
+def test_an_uncertain_call_or_no_call_is_listed_and_asks_for_the_result(reference: ReferenceData) -> None:
+    result = report(reference, "CYP2D6\t*1/*2 or *2/*4\nCYP2C19\t./.\nCYP2C9\t*1/*3\n")
+    genes = {g.gene: g for g in result.genotype}
+    assert genes["CYP2D6"].kind == "unused" and not genes["CYP2D6"].determined
+    assert "uncertain call (*1/*2 or *2/*4)" in (genes["CYP2D6"].reason or "")
+    assert genes["CYP2C19"].kind == "unused" and "not called" in (genes["CYP2C19"].reason or "")
+    assert not [c for g in (genes["CYP2D6"], genes["CYP2C19"]) for c in g.conditions]
+    assert "CYP2D6" not in [g for d in result.drugs if d.category in ACTIONABLE for g in d.genes
+                            if not any("CYP2C9" in r.genes for r in d.recommendations)]
+
+
 def test_a_phenotype_settles_what_the_data_cannot_type_and_says_so(reference: ReferenceData) -> None:
     gene = report(reference, "CYP2C19\t*1/*999\tNormal Metabolizer\n").genotype[0]
     assert gene.phenotype == "Normal Metabolizer" and gene.determined
@@ -439,6 +450,16 @@ def test_pharmcat_sample_one_reads_hla_mt_rnr1_and_names_what_it_cannot_use(refe
     assert genes["VKORC1"].read_as == "VKORC1 Reference/Reference"  # 'rs9923231 reference (C)'
     # NAT2: PharmCAT names its reference *1, the loaded data *4 -> listed with the reason, not dropped
     assert genes["NAT2"].kind == "unused" and "unknown allele '*1' for NAT2" in genes["NAT2"].unused[0]
+
+
+@pharmcat_data
+def test_a_pharmcat_call_the_data_cannot_read_falls_back_to_pharmcats_phenotype(reference: ReferenceData) -> None:
+    published = json.loads((PHARMCAT / "pharmcat.example2.report.json").read_text())
+    published["genes"]["CYP2C19"]["sourceDiplotypes"][0]["label"] = "*2/*999"  # an allele newer than our data
+    gene = next(g for g in risk(reference, read_pharmcat(json.dumps(published), "r.json")).genotype
+                if g.gene == "CYP2C19")
+    assert gene.phenotype == "Poor Metabolizer" and gene.determined  # PharmCAT's phenotype for its call
+    assert "unknown allele '*999'" in gene.unused[0] and "own phenotype is used" in gene.notes[-1]
 
 
 @pharmcat_data

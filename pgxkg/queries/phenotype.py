@@ -148,6 +148,13 @@ def _one_gene(vocab: Vocabulary, resolved: ResolvedGene, gene: GeneVocabulary, f
     given_scores = _distinct(gene, [f for f in facts if f.kind == "activity" and not f.item.advisory],
                              lambda f: (f.score, f.at_least), "activity scores")
     advisory = [f for f in facts if f.item.advisory and f.kind in ("phenotype", "activity")]
+    if advisory and not (calls or given_phenotypes or given_scores):  # PharmCAT's call unreadable here
+        given_phenotypes = _distinct(gene, [f for f in advisory if f.kind == "phenotype"], lambda f: f.phenotype,
+                                     "phenotypes")
+        given_scores = _distinct(gene, [f for f in advisory if f.kind == "activity"],
+                                 lambda f: (f.score, f.at_least), "activity scores")
+        resolved.notes.append("the call cannot be read with the loaded data (see unused); the result "
+                              "file's own phenotype is used")
     stray = [f for f in facts if f.kind == "genotype"]
     if stray:
         resolved.unused += [f"{f.item.describe()}: bases at {f.rsid} are not read together with a "
