@@ -32,6 +32,9 @@ function params() {
 
 // ---- the network ----------------------------------------------------------------------------
 
+// Exported node ids are CURIEs (RXNORM:32968); the graph's own "Label:key" name is data("pgxkg_id").
+function byPgxkgId(id) { return cy.nodes().filter((n) => n.data("pgxkg_id") === id); }
+
 function colour(type) { return palette.types[type] || palette.other; }
 
 function style() {
@@ -186,7 +189,7 @@ async function checkRisk() {
     const data = await api(`/export/cytoscape?${new URLSearchParams({ genotype: text })}`);
     addElements(data);
     for (const drug of report.drugs) {
-      cy.getElementById(`Drug:${drug.drug}`).addClass(`risk-${drug.category}`);
+      byPgxkgId(`Drug:${drug.drug}`).addClass(`risk-${drug.category}`);
     }
     relayout();
     showRisks(report);
@@ -232,7 +235,7 @@ async function main() {
   }
   try { palette = await api("palette.json"); } catch (error) { status("palette.json: " + error.message, true); }
   cy = cytoscape({ container: $("cy"), style: style(), minZoom: 0.2, maxZoom: 3 });
-  window.explorer = { cy, view };
+  window.explorer = { cy, view, node: byPgxkgId };
   cy.on("mouseover", "node, edge", (event) => details(event.target));
   cy.on("tap", "node", (event) => { details(event.target); expand(event.target.data("key"), event.target.id()); });
   $("search").addEventListener("input", onSearch);
@@ -247,7 +250,7 @@ async function main() {
   $("check-risk").addEventListener("click", checkRisk);
   $("risks").addEventListener("click", (event) => {
     const item = event.target.closest("li[data-node]");
-    const node = item && cy.getElementById(item.dataset.node);
+    const node = item && byPgxkgId(item.dataset.node);
     if (node && node.length) { cy.nodes().unselect(); node.select(); details(node); cy.animate({ center: { eles: node } }); }
   });
   $("download").addEventListener("click", download);
