@@ -330,14 +330,19 @@ def _print_risk_table(report: Any) -> None:
         genes.add_row(gene.gene, gene.input, gene.phenotype or "", " / ".join(gene.path))
     out.print(genes)
     drugs = Table(title="Drugs", show_edge=False, show_lines=True)
-    for column in ("drug", "category", "genes", "recommendation", "alternatives"):
+    for column in ("drug", "category", "why", "recommendation", "instead"):
         drugs.add_column(column, overflow="fold")
     for drug in report.drugs:
         first = drug.recommendations[0] if drug.recommendations else None
         text = f"[{first.source}] {first.text[:200]}" if first else (
             f"needs results for {', '.join(drug.needs_results_for)}")
-        drugs.add_row(drug.drug, drug.category, ", ".join(drug.genes), text,
-                      ", ".join(a.drug for a in drug.alternatives[:6]))
+        instead = ", ".join(a.drug for a in drug.alternatives if a.suitable)  # only what this genotype allows
+        check = ", ".join(f"{a.drug} (needs {', '.join(a.needs_results_for)})" if a.needs_results_for
+                          else f"{a.drug} (safety unknown)" for a in drug.alternatives if not a.suitable)
+        not_suitable = "; ".join(a.reason for a in drug.not_suitable)
+        drugs.add_row(drug.drug, drug.category, drug.category_reason or "", text,
+                      "\n".join(x for x in (instead, f"check first: {check}" if check else "",
+                                             f"not suitable: {not_suitable}" if not_suitable else "") if x))
     out.print(drugs)
 
 

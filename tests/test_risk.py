@@ -276,15 +276,19 @@ def test_in_memory_rule_matching_equals_the_cypher_query(reference: ReferenceDat
     from pgxkg.queries.rules import RuleIndex
 
     genotypes = ["CYP2C19 *2/*2", "HLA-B *15:02/*57:01", "CYP2C9 *3/*3; rs9923231 T/T", "HLA-B *15:02 negative",
-                 "TPMT Poor Metabolizer; NUDT15 *1/*1", "CYP2D6 0; CYP2C19 *1/*17", "SLCO1B1 Poor Function"]
+                 "TPMT Poor Metabolizer; NUDT15 *1/*1", "CYP2D6 0; CYP2C19 *1/*17", "SLCO1B1 Poor Function",
+                 "CYP2C9 *2/*3", "CYP2C9 Poor Metabolizer"]
     resolved = resolve_many(reference, [read_genotype(g) for g in genotypes])
     patients = [{"id": i, "conditions": sorted({c for g in genes for c in g.conditions}),
-                 "genes": sorted({g.gene for g in genes})} for i, genes in enumerate(resolved)]
+                 "genes": sorted({g.gene for g in genes}),
+                 "diplotype_genes": sorted({g.gene for g in genes if g.kind == "diplotype"})}
+                for i, genes in enumerate(resolved)]
     rows = reference.graph.read(read_cypher("pgxkg.queries", "matching_recommendations"), patients=patients)
     index = RuleIndex.load(reference.graph)
     for patient in patients:
         in_cypher = {(r["drug"], r["recommendation"], tuple(sorted(r["missing"])), tuple(sorted(r["matched"])))
                      for r in rows if r["patient"] == patient["id"]}
         in_memory = {(r["drug"], r["recommendation"], tuple(sorted(r["missing"])), tuple(r["matched"]))
-                     for r in index.match(set(patient["conditions"]), set(patient["genes"]))}
+                     for r in index.match(set(patient["conditions"]), set(patient["genes"]),
+                                          frozenset(patient["diplotype_genes"]))}
         assert in_memory == in_cypher and in_cypher, genotypes[patient["id"]]

@@ -129,7 +129,8 @@ def _risk_members(graph: Graph, report: RiskReportModel) -> tuple[list[str], dic
     for drug in report.drugs:
         for alternative in drug.alternatives:
             keys["drugs"].add(alternative.drug)
-            roles.setdefault(model.pgxkg_id("Drug", alternative.drug), "alternative")
+            roles.setdefault(model.pgxkg_id("Drug", alternative.drug),
+                             "alternative" if alternative.suitable else "alternative:check_first")
             if alternative.atc_class:
                 keys["classes"].add(alternative.atc_class)
     for drug in report.drugs:

@@ -122,10 +122,11 @@ REL_TYPES: tuple[RelType, ...] = (
             "The drug a recommendation, annotation or guideline is about.", "biolink:mentions",
             biolink_note=_ABOUT),
     RelType("WHEN", ("Recommendation",), ("Phenotype", "Diplotype", "Allele", "Variant", "Gene"),
-            "A condition the recommendation applies to. `condition` is a canonical string "
-            "(see pgxkg.vocab.condition); the rule fires when, for every gene in "
-            "the recommendation's `genes`, one of its WHEN conditions holds for the patient.",
-            "biolink:mentions", ("gene", "kind", "condition"),
+            "A condition the recommendation applies to. `conditions` lists canonical strings "
+            "(see pgxkg.vocab.condition; several when a rule tests more than one genotype of one "
+            "variant, e.g. rs9923231 CT or TT), `condition` is the first; the rule fires when, for "
+            "every gene in the recommendation's `genes`, one of its WHEN conditions holds for the patient.",
+            "biolink:mentions", ("gene", "kind", "condition", "conditions"),
             biolink_note=_ABOUT + "; Biolink has no has_condition"),
     RelType("SUGGESTS", ("Recommendation",), ("Drug",),
             "An alternative drug the recommendation text names.", "biolink:mentions",

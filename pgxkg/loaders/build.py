@@ -25,6 +25,7 @@ from pgxkg.loaders.lock import build_lock
 from pgxkg.loaders.prune import prune
 from pgxkg.loaders.records import RowProblems, SourceFileError, skipped_kinds
 from pgxkg.loaders.resolve import link_named_alternatives, merge_duplicate_guidelines, resolve_diseases
+from pgxkg.loaders.verdicts import categorise_recommendations
 from pgxkg.loaders.writer import BATCH_SIZE, Progress, WriteSummary, write_collection
 from pgxkg.settings import Settings
 
@@ -99,6 +100,7 @@ def collect(
         steps["resolved_diseases"] = resolve_diseases(collection, disease_names(hpo.paths))
     steps["named_alternatives"] = link_named_alternatives(collection)
     steps["merged_guidelines"] = merge_duplicate_guidelines(collection)
+    steps["categorised_recommendations"] = categorise_recommendations(collection)
     collection.close_dangling()
     return collection, steps
 

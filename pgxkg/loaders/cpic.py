@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pgxkg.loaders.categories import categorise
 from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record, RowProblems, SourceFileError, SourceInfo
 from pgxkg.vocab import allele_id, condition, diplotype_id, drug_id, natural_key, phenotype_id, variant_id
 
@@ -547,14 +546,13 @@ class _Parse:
         genes = [gene for gene, _ in pairs]
         guideline, guideline_records = self.guideline_of(drug, genes)
         text = row["Recommendation"]
-        category, rule = categorise(text)
         readable = [f"{gene}: {NOT_TESTED_LABEL if p == NOT_TESTED else p}" for gene, p in pairs]
         return [
             *records,
             *guideline_records,
             NodeRecord("Recommendation", key, props(
-                source="CPIC", drug=drug, text=None if text == NOT_TESTED else text, category=category,
-                category_origin=f"text rule: {rule}", genes=genes, phenotypes=readable)),
+                source="CPIC", drug=drug, text=None if text == NOT_TESTED else text,
+                genes=genes, phenotypes=readable)),
             EdgeRecord("RECOMMENDS", ("Guideline", guideline), ("Recommendation", key)),
             EdgeRecord("FOR_DRUG", ("Recommendation", key), ("Drug", drug)),
             *(EdgeRecord("WHEN", ("Recommendation", key), target, edge) for target, edge in when),

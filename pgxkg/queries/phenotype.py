@@ -32,9 +32,10 @@ class ResolvedGene:
     conditions: list[str] = field(default_factory=list)
     path: list[str] = field(default_factory=list)
     reason: str | None = None
+    phenotypes_by_source: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v not in (None, [])}
+        return {k: v for k, v in self.__dict__.items() if v not in (None, [], {})}
 
 
 def resolve(reference: ReferenceData, items: list[GeneInput]) -> list[ResolvedGene]:

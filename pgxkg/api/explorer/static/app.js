@@ -203,12 +203,20 @@ function showRisks(report) {
   $("risks").innerHTML = report.drugs.map((drug) => {
     const first = drug.recommendations[0];
     const text = first ? `[${first.source}] ${first.text}` : `needs results for ${drug.needs_results_for.join(", ")}`;
-    const alternatives = drug.alternatives.slice(0, 4).map((a) => a.drug).join(", ");
+    // "instead" only for alternatives this same genotype does not flag; the others say why not
+    const instead = drug.alternatives.filter((a) => a.suitable).slice(0, 4).map((a) => a.drug).join(", ");
+    const unsure = drug.alternatives.filter((a) => !a.suitable).slice(0, 3)
+      .map((a) => a.needs_results_for.length ? `${a.drug} (needs ${a.needs_results_for.join(", ")})` : `${a.drug} (safety unknown)`)
+      .join(", ");
+    const not = (drug.not_suitable || []).slice(0, 3).map((a) => a.reason).join("; ");
     return `<li data-node="Drug:${escapeHtml(drug.drug)}">
       <span class="kind" style="background:${palette.risk[drug.category] || palette.other}">${drug.category}</span>
       <b>${escapeHtml(drug.drug)}</b> <small>${escapeHtml(drug.genes.join(", "))}</small>
       <span class="text">${escapeHtml(shorten(text).slice(0, 260))}</span>
-      ${alternatives ? `<span class="text">instead: ${escapeHtml(alternatives)}</span>` : ""}</li>`;
+      ${drug.category_reason ? `<span class="text why">why: ${escapeHtml(drug.category_reason)}</span>` : ""}
+      ${instead ? `<span class="text instead">instead: ${escapeHtml(instead)}</span>` : ""}
+      ${unsure ? `<span class="text unsure">check first: ${escapeHtml(unsure)}</span>` : ""}
+      ${not ? `<span class="text not-suitable">not suitable: ${escapeHtml(not)}</span>` : ""}</li>`;
   }).join("");
 }
 
