@@ -12,7 +12,7 @@ if __name__ == "__main__":
     with Graph.connect() as graph:
         block = readme_block(measured(graph))
     text = README.read_text()
-    new = re.sub(r"(<!-- gold:start -->\n).*?(\n<!-- gold:end -->)", lambda m: m.group(1) + block + m.group(2),
-                 text, flags=re.S)
+    new = re.sub(r"<!-- gold:start -->.*?<!-- gold:end -->",
+                 lambda m: f"<!-- gold:start -->\n{block}\n<!-- gold:end -->", text, flags=re.S)
     README.write_text(new)
     print(block)

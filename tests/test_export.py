@@ -166,7 +166,7 @@ def test_genotype_export_is_the_patients_risk_subgraph(loaded_graph: Graph) -> N
     selected = select(loaded_graph, Selection(genotype=tuple(read_genotype("CYP2C19 *2/*2"))))
     ids = by_pgxkg_id(selected)
     roles = {name: selected.nodes[ident].get("role") for name, ident in ids.items()}
-    assert roles["Drug:clopidogrel"] == "risk:avoid"
+    assert roles["Drug:clopidogrel"] == "risk:alternative"  # CPIC: avoid *if possible*, use prasugrel
     assert roles["Gene:CYP2C19"] == "genotyped_gene"
     assert roles["Diplotype:CYP2C19*2/*2"] == "patient_diplotype"
     assert roles["Phenotype:CYP2C19:Poor Metabolizer"] == "patient_phenotype"
@@ -230,7 +230,7 @@ def test_export_endpoint(loaded_graph: Graph, settings, tmp_path: Path) -> None:
         response = client.get("/export/kgx", params={"genotype": "CYP2C19 *2/*2"})
         assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
         (tmp_path / "r.zip").write_bytes(response.content)
-        assert read_export("kgx", tmp_path / "r.zip").nodes["RXNORM:32968"]["role"] == "risk:avoid"
+        assert read_export("kgx", tmp_path / "r.zip").nodes["RXNORM:32968"]["role"] == "risk:alternative"
 
         missing = client.get("/export/dot", params={"center": "CYP2C19"})
         assert missing.status_code == 404 and missing.json()["suggestions"]
