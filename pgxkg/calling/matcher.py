@@ -71,6 +71,7 @@ class GeneCall:
     undocumented: list[int] = field(default_factory=list)
     variants_found: list[str] = field(default_factory=list)  # lowest-function genes, unphased
     lookup: tuple[str, ...] | None = None  # the diplotype the phenotype is looked up with
+    priority_options: list[tuple[str, ...]] = field(default_factory=list)  # an unphased pick's alternatives
     explanation: list[str] = field(default_factory=list)
     haploid: bool = False
 
@@ -150,7 +151,8 @@ class _Data:
         if (a0 & b0) & self.hom != self.hom:
             return False
         straight, crossed = a0 & b1, a1 & b0
-        if straight & self.fixed != self.fixed:
+        # Phased positions keep their order, but either allele may be the first chromosome.
+        if straight & self.fixed != self.fixed and crossed & self.fixed != self.fixed:
             return False
         return all(straight & unit == unit or crossed & unit == unit for unit in self.units)
 
@@ -277,7 +279,8 @@ def _decide(call: GeneCall, definition: GeneDefinition, data: _Data, alleles: li
         return
     top = found[0].score
     call.reported = [c for c in found if c.score == top]
-    if len(call.reported) > 1 and definition.priorities and not data.haploid and data.permutations > 2:
+    if len(found) > 1 and definition.priorities and not data.haploid and data.permutations > 2:
+        # PharmCAT's unphased priorities look at every consistent diplotype, not only the best scores.
         names = {frozenset(c.alleles) for c in found}
         for options, pick in sorted(definition.priorities, key=lambda p: sorted(p[0])):
             wanted = {frozenset(d.split("/")) for d in options}
@@ -286,6 +289,7 @@ def _decide(call: GeneCall, definition: GeneDefinition, data: _Data, alleles: li
                 call.explanation.append(f"unphased {definition.gene}: {', '.join(sorted(options))} cannot be told "
                                         f"apart; PharmCAT's documented pick is {pick} (by frequency)")
                 call.reported = [chosen]
+                call.priority_options = [c.alleles for c in found if frozenset(c.alleles) in wanted]
                 break
     call.status = "called" if len(call.reported) == 1 else "ambiguous"
 
@@ -400,7 +404,8 @@ def _completed(definition: GeneDefinition, data: _Data, a: NamedAllele, b: Named
 def _possible(call: GeneCall, definition: GeneDefinition, data: _Data, alleles: list[NamedAllele]) -> None:
     """Which diplotypes the data leaves possible, and what result would settle it."""
     open_positions = set(call.missing) | set(call.half_calls)
-    certain = call.status in ("called", "variants") and not open_positions and call.diplotype is not None
+    certain = (call.status in ("called", "variants") and not open_positions and call.diplotype is not None
+               and not call.priority_options)
     if certain or data.haploid:
         call.possible = [call.diplotype] if call.diplotype else [c.alleles for c in call.reported]
         if data.haploid and open_positions and len(call.reported) == 1:
@@ -408,7 +413,7 @@ def _possible(call: GeneCall, definition: GeneDefinition, data: _Data, alleles: 
         return
     reported = [c.alleles for c in call.reported] if call.status != "variants" else [call.lookup] if call.lookup \
         else []
-    keep: dict[tuple[str, ...], None] = dict.fromkeys(reported)
+    keep: dict[tuple[str, ...], None] = dict.fromkeys(reported + call.priority_options)
     budget = max(20, FILL_BUDGET // max(1, len(definition.alleles) * len(definition.positions)))
     tried = 0
     for a, b in combinations_with_replacement(alleles, 2):
