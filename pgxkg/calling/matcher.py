@@ -114,6 +114,18 @@ class _Data:
                 units[key] = units.get(key, 0) | 1 << i
         self.units = list(units.values())
         self._masks: dict[str, tuple[int, int]] = {}
+        index = _index(self.definition)
+        everyone = (1 << len(self.definition.alleles)) - 1
+        viable = everyone
+        for i, o in self.observed.items():
+            allowing = index.allowing[i]
+            either = 0
+            for allele in set(o.alleles):
+                either |= everyone if allele is None else allowing.get(allele, 0) | index.unknown[i]
+            viable &= either
+            if not viable:
+                break
+        self.viable_set = viable
 
     @property
     def permutations(self) -> int:
@@ -140,10 +152,8 @@ class _Data:
         return hit
 
     def viable(self, allele: NamedAllele) -> bool:
-        first, second = self.masks(allele)
-        if self.haploid:
-            return first & self.read_mask == self.read_mask
-        return (first | second) & self.read_mask == self.read_mask
+        """Whether the allele allows one of the alleles read at every read position."""
+        return bool(self.viable_set >> _index(self.definition).order[allele.name] & 1)
 
     def pair(self, a: NamedAllele, b: NamedAllele) -> bool:
         a0, a1 = self.masks(a)
@@ -159,7 +169,49 @@ class _Data:
     def score(self, allele: NamedAllele) -> int:
         if allele.reference:
             return len(self.observed)
-        return sum(1 for i in self.observed if allele.codes[i] is not None)
+        return (_index(self.definition).defined[allele.name] & self.read_mask).bit_count()
+
+
+@dataclass
+class _Index:
+    """Per gene, computed once: which alleles allow each VCF allele at each position (bit sets over
+    the gene's alleles), and which positions each allele's definition names."""
+
+    order: dict[str, int]
+    allowing: list[dict[str, int]]
+    unknown: list[int]  # alleles with nothing known at the position (they allow anything)
+    defined: dict[str, int]
+    known: list[frozenset[str | None]]  # the VCF alleles the position's definition names (and unknown)
+
+
+def _bits(value: int) -> list[int]:
+    out = []
+    while value:
+        low = value & -value
+        out.append(low.bit_length() - 1)
+        value ^= low
+    return out
+
+
+def _index(definition: GeneDefinition) -> _Index:
+    index = definition.__dict__.get("_index")
+    if index is None:
+        filled = definition.filled()
+        order = {a.name: n for n, a in enumerate(definition.alleles)}
+        allowing: list[dict[str, int]] = [{} for _ in definition.positions]
+        unknown = [0] * len(definition.positions)
+        for allele in definition.alleles:
+            bit = 1 << order[allele.name]
+            for i, allowed in enumerate(filled[allele.name]):
+                if allowed is None:
+                    unknown[i] |= bit
+                    continue
+                for value in allowed:
+                    allowing[i][value] = allowing[i].get(value, 0) | bit
+        defined = {a.name: sum(1 << i for i, c in enumerate(a.codes) if c is not None) for a in definition.alleles}
+        known = [frozenset({*p.alleles, None}) for p in definition.positions]
+        index = definition.__dict__["_index"] = _Index(order, allowing, unknown, defined, known)
+    return index
 
 
 def _order(definition: GeneDefinition, names: tuple[str, ...]) -> tuple[str, ...]:
@@ -222,8 +274,9 @@ def _match(definition: GeneDefinition, entries: tuple[Entry, ...]) -> GeneCall:
         call.status = "not_called"
         call.explanation.append("the VCF mixes haploid and diploid genotypes in this gene; not called")
         return call
+    known = _index(definition).known
     for i, o in list(observed.items()):
-        if any(a is not None and a not in positions[i].alleles for a in o.alleles):
+        if not known[i].issuperset(o.alleles):
             if definition.undocumented_as_reference:
                 observed[i] = Observed(tuple(a if a is None or a in positions[i].alleles else positions[i].ref
                                              for a in o.alleles), o.phased, o.phase_set)
@@ -235,12 +288,12 @@ def _match(definition: GeneDefinition, entries: tuple[Entry, ...]) -> GeneCall:
     call.half_calls = [i for i, o in observed.items() if None in o.alleles]
     data = _Data(definition, observed)
     call.haploid = data.haploid
-    alleles = [a for a in definition.alleles if data.viable(a)]
+    alleles = [definition.alleles[n] for n in _bits(data.viable_set)]
     scores = {a.name: data.score(a) for a in alleles}
     scored = [a for a in alleles if scores[a.name] > 0]
-    call.untested = sorted({a.shown for a in definition.alleles if not a.reference and
-                            not any(a.codes[i] is not None for i in observed) and
-                            any(c is not None for c in a.codes)}, key=natural_key)
+    defined = _index(definition).defined
+    call.untested = sorted({a.shown for a in definition.alleles if not a.reference and defined[a.name]
+                            and not defined[a.name] & data.read_mask}, key=natural_key)
     missing_required = sorted(definition.required - set(observed) - definition.ignored)
     if call.undocumented:
         call.explanation.append(
@@ -438,7 +491,7 @@ def _top_when_filled(definition: GeneDefinition, data: _Data, a: NamedAllele, b:
     """Whether the pair would be (among) PharmCAT's best call had the missing positions been read as
     the pair itself carries them."""
     full = _Data(definition, _completed(definition, data, a, b))
-    viable = [x for x in definition.alleles if full.viable(x)]
+    viable = [definition.alleles[n] for n in _bits(full.viable_set)]
     scores = {x.name: full.score(x) for x in viable}
     target = scores.get(a.name, 0) + scores.get(b.name, 0)
     if a.name not in scores or b.name not in scores:

@@ -56,7 +56,7 @@ NEAR_INDEL = 25  # bp around a defined indel where another indel may be the same
 UNDOCUMENTED = "?"  # prefix of an allele no definition at the position names
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Observed:
     """The alleles read at one position: VCF allele strings (None: a half call's unknown allele)."""
 
@@ -67,6 +67,12 @@ class Observed:
     @property
     def het(self) -> bool:
         return len(self.alleles) == 2 and self.alleles[0] != self.alleles[1]
+
+    # Interned per reader (one object per distinct genotype), so identity is equality and hashing is
+    # cheap for the per-gene call memo; compare values with ``same``.
+    def same(self, other: object) -> bool:
+        return isinstance(other, Observed) and (self.alleles, self.phased, self.phase_set) == (
+            other.alleles, other.phased, other.phase_set)
 
 
 @dataclass(frozen=True)
@@ -179,31 +185,50 @@ class _Reader:
     # --- per record -----------------------------------------------------------------------------------
 
     def genotypes(self, record: pysam.VariantRecord, alleles: list[str]) -> list[Entry]:
-        """Each chosen sample's entry, given the definition allele of each record allele."""
+        """Each chosen sample's entry, given the definition allele of each record allele.
+
+        The sample columns are taken from the record's text (htslib writes it): one GT/PS string
+        is read once per record however many samples share it."""
+        fields = str(record).rstrip("\n").split("\t")
+        fmt = fields[8].split(":") if len(fields) > 8 else []
+        if "GT" not in fmt:
+            return [NO_CALL] * len(self.indexes)
+        gt_at, ps_at = fmt.index("GT"), (fmt.index("PS") if "PS" in fmt else None)
+        cells = fields[9:]
+        seen: dict[str, Entry] = {}
         out: list[Entry] = []
-        samples = record.samples
-        has_ps = self.has_ps and "PS" in record.format
-        cache = self.observations
         for index in self.indexes:
-            data = samples[index]
-            gt = data.get("GT")
-            if not gt or all(g is None for g in gt):
-                out.append(NO_CALL)
-                continue
-            if any(g is None for g in gt) and len(gt) == 2:
-                known = next(g for g in gt if g is not None)
-                if known == 0:
-                    out.append(HALF_REF)
-                    continue
-            phased = bool(data.phased) and len(gt) > 1
-            phase_set = str(data.get("PS")) if phased and has_ps and data.get("PS") is not None else None
-            key = (tuple(None if g is None else (alleles[g] if g < len(alleles) else f"{UNDOCUMENTED}{g}")
-                         for g in gt), phased, phase_set)
-            observation = cache.get(key)
-            if observation is None:
-                observation = cache[key] = Observed(*key)
-            out.append(observation)
+            cell = cells[index] if index < len(cells) else "."
+            entry = seen.get(cell)
+            if entry is None:
+                entry = seen[cell] = self._entry(cell.split(":"), gt_at, ps_at, alleles)
+            out.append(entry)
         return out
+
+    def _entry(self, parts: list[str], gt_at: int, ps_at: int | None, alleles: list[str]) -> Entry:
+        text = parts[gt_at] if gt_at < len(parts) else "."
+        phased = "|" in text
+        gt: list[int | None] = []
+        for value in text.replace("|", "/").split("/"):
+            if value in (".", ""):
+                gt.append(None)
+            elif value.isdigit():
+                gt.append(int(value))
+            else:
+                return Missing(f"unreadable genotype {text!r}")
+        if all(g is None for g in gt):
+            return NO_CALL
+        if len(gt) == 2 and None in gt and next(g for g in gt if g is not None) == 0:
+            return HALF_REF
+        phased = phased and len(gt) > 1
+        ps = parts[ps_at] if phased and ps_at is not None and ps_at < len(parts) else None
+        phase_set = ps if ps not in (None, ".", "") else None
+        key = (tuple(None if g is None else (alleles[g] if g < len(alleles) else f"{UNDOCUMENTED}{g}") for g in gt),
+               phased, phase_set)
+        observation = self.observations.get(key)
+        if observation is None:
+            observation = self.observations[key] = Observed(*key)
+        return observation
 
     def read(self, record: pysam.VariantRecord) -> None:
         self.records += 1
@@ -332,7 +357,7 @@ def _combine(entries: list[tuple[str, Entry]], ref: str) -> Entry:
     if len(observed) < len(entries) or len({len(e.alleles) for e in observed}) > 1:
         return _conflict(entries)
     first = observed[0]
-    if all(e == first for e in observed):
+    if all(e.same(first) for e in observed):
         return first
     variants = [where.split(" ", 1)[-1] for where, _ in entries]
     if len(set(variants)) < len(variants) or any(None in e.alleles for e in observed):
