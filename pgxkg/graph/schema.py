@@ -48,12 +48,18 @@ class RelType:
 
 
 NODE_TYPES: tuple[NodeType, ...] = (
-    NodeType("Gene", "symbol", "A gene, keyed by its HGNC symbol.", "biolink:Gene", "CYP2C19",
+    NodeType("Gene", "symbol", "A gene, keyed by its HGNC symbol. Genes with PharmCAT allele definitions carry "
+             "`allele_definition_source`/`_version`, `definition_reference_allele` and the matcher exemptions "
+             "(`matcher_required_positions`, `matcher_ignored_positions`, `matcher_extra_positions`, "
+             "`matcher_priority_sets`/`_picks`).", "biolink:Gene", "CYP2C19",
              indexes=("name",), searchable=("symbol", "name", "synonyms")),
-    NodeType("Variant", "id", "A sequence variant: rsID, else chr-pos-ref-alt on GRCh38.",
+    NodeType("Variant", "id", "A sequence variant: rsID, else chr-pos-ref-alt on GRCh38. `pos_grch38`, `ref` and "
+             "`alt` (every alt, comma-separated) are as a VCF writes them; `hgvs` is the genomic HGVS name.",
              "biolink:SequenceVariant", "rs4244285",
              indexes=("rsid", "grch38"), searchable=("id", "name")),
-    NodeType("Allele", "id", "A named haplotype (star allele or HLA allele) with its function.",
+    NodeType("Allele", "id", "A named haplotype (star allele or HLA allele) with its function; `synonyms` are "
+             "other names of it (legacy, HGVS, another source's); `reference` marks the allele a gene's "
+             "definitions are relative to; `reported_as` names the allele a sub-allele is reported as.",
              "biolink:Haplotype", "CYP2C19*2", indexes=("gene", "function")),
     NodeType("Diplotype", "id", "Two alleles of one gene, order-free (sorted).",
              "biolink:Genotype", "CYP2C19*2/*17", indexes=("gene",)),
@@ -102,12 +108,14 @@ REL_TYPES: tuple[RelType, ...] = (
     RelType("HAS_ALLELE", ("Gene", "Diplotype"), ("Allele",),
             "A gene's named alleles; a diplotype's two alleles.", "biolink:has_part", ("count",),
             biolink_note="Biolink has no has_allele; a diplotype consists of its two haplotypes"),
-    RelType("DEFINED_BY", ("Allele",), ("Variant",), "The variants that define an allele.",
-            "biolink:has_variant_part", ("alt", "core")),
+    RelType("DEFINED_BY", ("Allele",), ("Variant",), "The variants that define an allele: `alt` is the allele "
+            "the haplotype carries there as a VCF writes it, or an IUPAC ambiguity code (R = A or G); "
+            "`source_code` is the definition's own spelling (delG, ATGA(1)).",
+            "biolink:has_variant_part", ("alt", "core", "source_code")),
     RelType("IN_GENE", ("Variant",), ("Gene",), "The gene a variant lies in.",
             "biolink:is_sequence_variant_of"),
     RelType("HAS_PHENOTYPE", ("Diplotype",), ("Phenotype",), "Diplotype to phenotype (CPIC).",
-            "biolink:has_phenotype", ("activity_score",)),
+            "biolink:has_phenotype", ("activity_score", "lookup_key")),
     RelType("OF_GENE", ("Phenotype", "Diplotype"), ("Gene",), "The gene a phenotype is about.",
             "biolink:related_to_at_instance_level",
             biolink_note="no Biolink predicate fits both a genotype and a phenotype to their gene"),

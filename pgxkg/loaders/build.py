@@ -19,7 +19,7 @@ from pgxkg.graph.cypher_files import read_cypher
 from pgxkg.graph.schema_ops import apply_schema
 from pgxkg.loaders import registry
 from pgxkg.loaders.collect import Collection
-from pgxkg.loaders.fetch import FetchedSource, fetch
+from pgxkg.loaders.fetch import FetchedSource
 from pgxkg.loaders.gc_pause import gc_paused
 from pgxkg.loaders.lock import build_lock
 from pgxkg.loaders.prune import prune
@@ -77,7 +77,7 @@ class BuildSummary(BaseModel):
 
 
 def fetch_all(settings: Settings, names: list[str] | None = None) -> list[FetchedSource]:
-    return [fetch(a.source, settings.cache) for a in registry.selected(names)]
+    return registry.for_build(settings.cache, names)
 
 
 def collect(
@@ -131,7 +131,9 @@ def build(
     fetched = fetch_all(settings, names)
     timings["fetch"] = time.perf_counter() - started
     digests = {source.info.id: content_digest(source) for source in fetched}
-    if not force and all(loaded_digests(graph).get(i) == d for i, d in digests.items()):
+    loaded = loaded_digests(graph)
+    same = all(loaded.get(i) == d for i, d in digests.items())
+    if not force and same and (names or set(loaded) <= set(digests)):  # a full build must also drop sources
         timings["check"] = time.perf_counter() - started - timings["fetch"]
         return BuildReport(sources=list(digests), written=WriteSummary(), unchanged=True, seconds=timings)
 
@@ -148,10 +150,14 @@ def build(
         written = write_collection(graph, collection, batch_size, progress)
         timings["write"] = time.perf_counter() - started
         started = time.perf_counter()
-        pruned = prune(graph, collection, [s.info.name for s in fetched],
-                       every_source=len(fetched) == len(registry.ADAPTERS))
+        # A full build speaks for every registered source, so facts of one no longer in it (an official
+        # release removed from the cache) are pruned too.
+        pruned = prune(graph, collection, list(registry.ADAPTERS) if not names else [s.info.name for s in fetched],
+                       every_source=not names)
         for source in fetched:
             _upsert_source(graph, source, complete=True, digest=digests[source.info.id])
+        if not names:
+            graph.write(read_cypher("pgxkg.loaders", "drop_other_sources"), keep=list(digests))
     timings["prune"] = time.perf_counter() - started
     return BuildReport(
         sources=[s.info.id for s in fetched], written=written, problems=problems.problems, pruned=pruned,

@@ -32,6 +32,16 @@ class GeneInput:
     alleles: tuple[str, ...] = ()  # diplotype alleles, or the status allele
     positive: bool | None = None  # for kind "status"
     score: float | None = None  # for kind "activity"
+    # An uncertain call (pgxkg.calling): every diplotype still possible, what result would settle it,
+    # and whether more are possible than are listed. The risk layer (queries/uncertainty.py) evaluates
+    # each and reports a drug whose verdict differs across them as needing that result.
+    possible: tuple[tuple[str, ...], ...] = ()
+    pending: str | None = None
+    possible_truncated: bool = False
+
+    @property
+    def uncertain(self) -> bool:
+        return bool(self.possible) or self.possible_truncated
 
     def describe(self) -> str:
         return f"{self.gene} {self.value}"

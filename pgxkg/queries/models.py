@@ -101,6 +101,8 @@ class DrugRiskModel(BaseModel):
     levels: list[LevelModel] = Field(default_factory=list)
     needs_results_for: list[str] = Field(default_factory=list,
                                          description="genes whose results a rule for this drug needs")
+    uncertainty: str | None = Field(None, description="an uncertain call of a gene this drug depends on: "
+                                                      "what is at stake and what result would settle it")
 
 
 class RiskReportModel(BaseModel):

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pgxkg.queries import uncertainty
 from pgxkg.queries.genotype_input import GeneInput
 from pgxkg.queries.models import (
     LevelModel,
@@ -44,8 +45,15 @@ def risk_reports(reference: ReferenceData, genotypes: list[list[GeneInput]], ind
     Rules, recommendation texts and drug evidence come from the reference data, so a batch
     costs at most one diplotype lookup round trip; validation is left to the caller's edge (``risk``,
     the API's response model). A genotype the vocabulary rejects raises InvalidInput naming
-    its index (unless not ``indexed``).
+    its index (unless not ``indexed``). Items carrying ``possible`` diplotypes (an uncertain VCF
+    call) are evaluated once per possibility (``uncertainty.py``).
     """
+    if uncertainty.has_uncertain(genotypes):
+        return uncertainty.risk_reports(reference, genotypes, indexed, _reports, _rank)
+    return _reports(reference, genotypes, indexed)
+
+
+def _reports(reference: ReferenceData, genotypes: list[list[GeneInput]], indexed: bool) -> list[dict]:
     resolved = resolve_many(reference, genotypes, indexed)
     index = reference.rules
     rows_by_patient = [
