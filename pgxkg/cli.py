@@ -133,17 +133,25 @@ def fetch_sources(
     from_path: str = typer.Option(None, "--from", help="A downloaded archive or a folder of data files."),
     force: bool = typer.Option(False, help="Download again even if the cache is valid."),
 ) -> None:
-    """Download the pinned source files, verify their sha256, extract the data files."""
+    """Download the pinned source files, verify their sha256, extract the data files.
+
+    Official releases (``pharmcat``) are fetched too; one that cannot be reached is reported and
+    skipped (the pinned data stays in use) unless it was named, when it is an error."""
     from pathlib import Path
 
     from pgxkg.loaders import registry
-    from pgxkg.loaders.fetch import fetch
 
     settings = Settings.from_env()
     for adapter in registry.selected(sources):
-        with err.status(f"Fetching {adapter.source.id} ({adapter.source.filename})..."):
-            fetched = fetch(adapter.source, settings.cache, force=force,
-                            from_path=Path(from_path) if from_path else None)
+        try:
+            with err.status(f"Fetching {adapter.source.id} ({adapter.source.filename})..."):
+                fetched = registry.fetch_source(adapter, settings.cache, force=force,
+                                                from_path=Path(from_path) if from_path else None)
+        except PgxkgError as error:
+            if sources or not adapter.source.official:
+                raise
+            err.print(f"[yellow]skipped {adapter.source.id}:[/] {error.message}", highlight=False)
+            continue
         err.print(f"{fetched.info.id}: {len(fetched.paths)} files, origin {fetched.entry.origin}, "
                   f"sha256 {fetched.entry.sha256[:12] or '-'}")
     err.print(f"Cache: {settings.cache / 'sources'} (manifest.json)")
@@ -343,14 +351,19 @@ def _print_risk_table(report: Any) -> None:
         genes.add_row(gene.gene, gene.input, gene.read_as or "", shown, " / ".join(gene.path + gene.unused))
     out.print(genes)
     drugs = Table(title="Drugs", show_edge=False, show_lines=True)
-    for column in ("drug", "category", "genes", "recommendation", "alternatives"):
+    for column in ("drug", "category", "why", "recommendation", "instead"):
         drugs.add_column(column, overflow="fold")
     for drug in report.drugs:
         first = drug.recommendations[0] if drug.recommendations else None
         text = f"[{first.source}] {first.text[:200]}" if first else (
             f"needs results for {', '.join(drug.needs_results_for)}")
-        drugs.add_row(drug.drug, drug.category, ", ".join(drug.genes), text,
-                      ", ".join(a.drug for a in drug.alternatives[:6]))
+        instead = ", ".join(a.drug for a in drug.alternatives if a.suitable)  # only what this genotype allows
+        check = ", ".join(f"{a.drug} (needs {', '.join(a.needs_results_for)})" if a.needs_results_for
+                          else f"{a.drug} (safety unknown)" for a in drug.alternatives if not a.suitable)
+        not_suitable = "; ".join(a.reason for a in drug.not_suitable)
+        drugs.add_row(drug.drug, drug.category, drug.category_reason or "", text,
+                      "\n".join(x for x in (instead, f"check first: {check}" if check else "",
+                                             f"not suitable: {not_suitable}" if not_suitable else "") if x))
     out.print(drugs)
 
 
@@ -555,11 +568,11 @@ def up(
     """The main job: start the local Neo4j (unless NEO4J_URI), fetch and load the data, serve the API."""
     from pgxkg.graph.connection import Graph
     from pgxkg.graph.status import load_state
-    from pgxkg.loaders.registry import ADAPTERS
+    from pgxkg.loaders.registry import REQUIRED
 
     neo4j_start()
     with Graph.connect() as graph:
-        state = load_state(graph, expected=ADAPTERS)
+        state = load_state(graph, expected=REQUIRED)
     if rebuild or not state.loaded:
         build_graph(source=None, strict=False, quiet=False, force=rebuild)
     else:

@@ -42,6 +42,10 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         yield Settings.from_env()
         return
     home = tmp_path_factory.mktemp("pgxkg-home")
+    from tests.official_sources import session_cache
+
+    # The session's builds load the pinned sources plus the official files in ../shared/data.
+    os.environ["PGXKG_CACHE"] = str(session_cache(tmp_path_factory.mktemp("pgxkg-cache")))
     os.environ["PGXKG_HOME"] = str(home)
     os.environ["PGXKG_BOLT_PORT"] = str(free_port())
     os.environ.pop("NEO4J_PASSWORD", None)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from pgxkg.loaders.categories import RULES, categorise, category_from_flags
+from pgxkg.loaders.categories import RULES, categorise
 from pgxkg.vocab import CATEGORIES
 
 CLINICAL_EXAMPLES = [
     # CPIC clopidogrel, poor metaboliser: avoid the standard dose, use another drug
     ("Avoid standard dose (75 mg/day) clopidogrel if possible. Use prasugrel or ticagrelor at "
      "standard dose if no contraindication.", "alternative"),
+    # "if possible": a preference for other drugs, not a prohibition (CPIC's PM row)
     ("Avoid clopidogrel if possible. Use prasugrel or ticagrelor at standard dose if no "
-     "contraindication.", "avoid"),
+     "contraindication.", "alternative"),
     ("Initiate therapy with recommended starting dose.", "standard"),
     ("Consider a 25% reduction of recommended starting dose. Utilize therapeutic drug monitoring to "
      "guide dose adjustments.", "adjust_dose"),
@@ -58,13 +59,27 @@ NOT_WHAT_THEY_SEEM = [
     # "not an alternative" and "no contraindication" do not count
     ("Start with 50% of the standard dose. Tegafur is not an alternative, as this is also "
      "metabolised by DPD.", "adjust_dose"),
-    # a percentage that is not a dose
+    # a percentage that is not a dose, in a text that gives no instruction
     ("Implications for PEG-IFN alpha and RBV: Approximately 70% chance for SVR after 48 weeks of "
-     "treatment.", "caution"),
+     "treatment.", "no_recommendation"),  # and no instruction at all: it states an effect
     # "do not give doses exceeding" caps the dose
     ("Do not give doses exceeding 75 mg/day.", "adjust_dose"),
     # avoidance offered as one option among others
-    ("Use 70% of the standard dose and monitor the effect, or, avoid imipramine.", "alternative"),
+    # options: the first-listed one decides
+    ("Use 70% of the standard dose and monitor the effect, or, avoid imipramine.", "adjust_dose"),
+    ("Avoid tegafur or start with a low dose and adjust the initial dose based on toxicity.", "alternative"),
+    ("Consider a 50% reduction of recommended starting dose and titrate to response or select alternative "
+     "drug not predominantly metabolized by CYP2C19.", "adjust_dose"),
+    # a change only if the drug fails is caution; a fallback dose makes an avoid an alternative
+    ("Initiate therapy with recommended starting dose. If patient does not respond to recommended "
+     "maintenance dosing, consider alternative drug not predominantly metabolized by CYP2C19.", "caution"),
+    ("Avoid amitriptyline use. If amitriptyline is warranted, consider a 50% reduction of recommended "
+     "starting dose.", "alternative"),
+    ("Avoid codeine use because of possibility of diminished analgesia. If opioid use is warranted, "
+     "consider a non-tramadol opioid.", "avoid"),
+    # a statement of effect without any instruction makes no recommendation
+    ("The genetic variation results in increased conversion of clopidogrel to the active metabolite.",
+     "no_recommendation"),
     ("NO action is required for this gene-drug interaction. The gene variation results in a "
      "reduction of the exposure to brexpiprazole.", "standard"),
 ]
@@ -78,7 +93,8 @@ def test_categorise(text: str, category: str) -> None:
 def test_categorise_names_the_rule() -> None:
     assert categorise("Avoid codeine use.") == ("avoid", "avoid-drug")
     assert categorise("None") == ("no_recommendation", "no-recommendation")
-    assert categorise("The guideline panel met twice.") == ("caution", "unrecognised")
+    assert categorise("The guideline panel met twice.") == ("no_recommendation", "statement-only")
+    assert categorise("Consider the patient's history.") == ("caution", "unrecognised")
 
 
 def test_quotes_case_and_spacing_do_not_matter() -> None:
@@ -89,14 +105,3 @@ def test_rules_use_known_categories_in_severity_order() -> None:
     order = [CATEGORIES.index(category) for name, category, _ in RULES if name != "no-action"]
     assert order == sorted(order)
     assert len({name for name, _, _ in RULES}) == len(RULES)
-
-
-@pytest.mark.parametrize(("flags", "category"), [
-    ((True, True, True), "avoid"),
-    ((True, False, False), "avoid"),
-    ((False, True, True), "alternative"),
-    ((False, False, True), "adjust_dose"),
-    ((False, False, False), None),
-])
-def test_category_from_flags(flags: tuple[bool, bool, bool], category: str | None) -> None:
-    assert category_from_flags(*flags) == category

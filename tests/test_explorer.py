@@ -70,11 +70,11 @@ def page(server: str):
 
 
 def has_node(page, ident: str) -> bool:
-    return page.evaluate("(id) => explorer.cy.getElementById(id).length > 0", ident)
+    return page.evaluate("(id) => explorer.node(id).length > 0", ident)
 
 
 def node_on_screen(page, ident: str) -> tuple[float, float]:
-    x, y = page.evaluate("(id) => { const p = explorer.cy.getElementById(id).renderedPosition(); "
+    x, y = page.evaluate("(id) => { const p = explorer.node(id).renderedPosition(); "
                          "return [p.x, p.y]; }", ident)
     box = page.locator("#cy").bounding_box()
     return box["x"] + x, box["y"] + y
@@ -95,8 +95,8 @@ def test_search_expand_risk_and_download(loaded_graph: Graph, page, server: str,
     result.wait_for()
     assert "Gene" in result.inner_text()
     result.click()
-    page.wait_for_function("explorer.cy.getElementById('Drug:clopidogrel').length > 0")
-    assert page.evaluate("explorer.cy.getElementById('Gene:CYP2C19').hasClass('center')")
+    page.wait_for_function("explorer.node('Drug:clopidogrel').length > 0")
+    assert page.evaluate("explorer.node('Gene:CYP2C19').hasClass('center')")
     colours = page.evaluate("[...new Set(explorer.cy.nodes().map(n => n.style('background-color')))]")
     assert len(colours) >= 4, "nodes are coloured by type"
     legend = page.locator("#legend").inner_text()
@@ -118,7 +118,7 @@ def test_search_expand_risk_and_download(loaded_graph: Graph, page, server: str,
 
     page.fill("#genotype", "CYP2C19 *2/*2")
     page.click("#check-risk")
-    page.wait_for_function("explorer.cy.getElementById('Drug:clopidogrel').hasClass('risk-avoid')")
+    page.wait_for_function("explorer.node('Drug:clopidogrel').hasClass('risk-avoid')")
     risk = page.locator("#risks li[data-node='Drug:clopidogrel']")
     assert "avoid" in risk.inner_text() and "prasugrel" in risk.inner_text()
     assert "risk: avoid" in page.locator("#legend").inner_text()
@@ -131,7 +131,8 @@ def test_search_expand_risk_and_download(loaded_graph: Graph, page, server: str,
     saved = tmp_path / "view.graphml"
     download.value.save_as(saved)
     view = nx.read_graphml(saved, force_multigraph=True)
-    assert view.nodes["Drug:clopidogrel"]["role"] == "risk:avoid"
+    clopidogrel = next(data for _, data in view.nodes(data=True) if data["pgxkg_id"] == "Drug:clopidogrel")
+    assert clopidogrel["role"] == "risk:avoid"
     assert set(view.nodes) == set(page.evaluate("explorer.cy.nodes().map(n => n.id())"))
 
 

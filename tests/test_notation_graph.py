@@ -22,7 +22,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pgxkg.errors import InvalidInput
-from pgxkg.graph.cypher_files import read_cypher
 from pgxkg.queries.genotype_input import read_genotype
 from pgxkg.queries.models import DrugRiskModel, RiskReportModel
 from pgxkg.queries.pharmcat_input import read_pharmcat
@@ -58,21 +57,16 @@ def answer(result: RiskReportModel) -> tuple:
 def named(reference: ReferenceData) -> ReferenceData:
     """The real reference data, plus the synonyms sources will add, where the data lack them:
     PharmCAT's name of the CFTR reference, VKORC1's legacy variant name."""
-    graph = reference.graph
-    alleles = graph.read(read_cypher("pgxkg.queries", "vocabulary"))
-    for row in alleles:
+    rows = Vocabulary.rows(reference.graph)
+    for row in rows["alleles"]:
         for allele in row["alleles"]:
-            if (row["gene"], allele["name"]) == ("CFTR", REFERENCE):
+            if row["gene"] == "CFTR" and (allele.get("reference") or allele["name"] == REFERENCE):
                 allele["synonyms"] = list({*(allele.get("synonyms") or []), "ivacaftor non-responsive CFTR sequence"})
-    variants = graph.read(read_cypher("pgxkg.queries", "rsids"))
-    for row in variants:
+    for row in rows["variants"]:
         if row["rsid"] == "rs9923231":
             row["synonyms"] = list({*(row.get("synonyms") or []), "-1639G>A"})
     extended = copy.copy(reference)
-    extended.vocabulary = Vocabulary.build(
-        alleles=alleles, phenotypes=graph.read(read_cypher("pgxkg.queries", "vocabulary_phenotypes")),
-        conditions=graph.read(read_cypher("pgxkg.queries", "vocabulary_conditions")),
-        symbols=[r["symbol"] for r in graph.read(read_cypher("pgxkg.queries", "gene_symbols"))], variants=variants)
+    extended.vocabulary = Vocabulary.build(**rows)
     return extended
 
 
@@ -179,7 +173,7 @@ def test_vkorc1_in_the_datas_own_names_informs_warfarin(reference: ReferenceData
     assert "genotype:rs9923231:CT" in results[0].genotype[0].conditions
     assert drug(results[0], "warfarin").category in ACTIONABLE
     assert all(answer(r) == answer(results[0]) for r in results)
-    assert results[3].genotype[0].read_as == "VKORC1 Reference/rs9923231"
+    assert len({r.genotype[0].read_as for r in results}) == 1  # in the data's names, whichever source named them
 
 
 def test_vkorc1_legacy_variant_name(named: ReferenceData) -> None:
@@ -194,8 +188,8 @@ def test_vkorc1_legacy_variant_name(named: ReferenceData) -> None:
 
 def test_pharmcat_cftr_reference_name(named: ReferenceData) -> None:
     pharmcat = report(named, "CFTR ivacaftor non-responsive CFTR sequence/ivacaftor non-responsive CFTR sequence")
-    assert answer(pharmcat) == answer(report(named, "CFTR Reference/Reference"))
-    assert pharmcat.genotype[0].read_as == "CFTR Reference/Reference"
+    plain = report(named, "CFTR Reference/Reference")
+    assert answer(pharmcat) == answer(plain) and pharmcat.genotype[0].read_as == plain.genotype[0].read_as
 
 
 def test_cftr_rs_genotype_fires_its_carrier_rule(reference: ReferenceData) -> None:
@@ -359,14 +353,14 @@ def test_agreeing_facts_about_one_gene_are_one_answer(reference: ReferenceData) 
 
 
 def test_an_uncertain_call_or_no_call_is_listed_and_asks_for_the_result(reference: ReferenceData) -> None:
-    result = report(reference, "CYP2D6\t*1/*2 or *2/*4\nCYP2C19\t./.\nCYP2C9\t*1/*3\n")
+    """PharmCAT's ``*1/*4 or *4/*4`` is an uncertain call: each possibility is tried (queries/uncertainty.py)."""
+    result = report(reference, "CYP2D6\t*1/*4 or *4/*4\nCYP2C19\t./.\nCYP2C9\t*1/*3\n")
     genes = {g.gene: g for g in result.genotype}
-    assert genes["CYP2D6"].kind == "unused" and not genes["CYP2D6"].determined
-    assert "uncertain call (*1/*2 or *2/*4)" in (genes["CYP2D6"].reason or "")
+    assert genes["CYP2D6"].kind == "uncertain" and "*1/*4 and *4/*4" in (genes["CYP2D6"].reason or "")
+    assert drug(result, "codeine").category == "needs_result"  # IM or PM: the verdicts differ
+    assert "CYP2D6" in drug(result, "codeine").needs_results_for
     assert genes["CYP2C19"].kind == "unused" and "not called" in (genes["CYP2C19"].reason or "")
-    assert not [c for g in (genes["CYP2D6"], genes["CYP2C19"]) for c in g.conditions]
-    assert "CYP2D6" not in [g for d in result.drugs if d.category in ACTIONABLE for g in d.genes
-                            if not any("CYP2C9" in r.genes for r in d.recommendations)]
+    assert not genes["CYP2C19"].conditions and not genes["CYP2C19"].determined
 
 
 def test_a_phenotype_settles_what_the_data_cannot_type_and_says_so(reference: ReferenceData) -> None:
@@ -393,26 +387,11 @@ def test_unknown_input_names_it_and_suggests_near_matches(reference: ReferenceDa
 
 # --- PharmCAT's results ------------------------------------------------------------------------------
 
-KNOWN_DIFFERENCES = {  # the same data-version differences tests/test_risk.py explains
-    ("pharmcat.example", "paroxetine"), ("pharmcat.example2", "phenytoin"), ("pharmcat.example2", "fosphenytoin"),
-}
-# Differences the whole report brings in (tests/test_risk.py leaves these genes out), by drug:
-# - CPIC's RYR1/CACNA1S "Uncertain Susceptibility" rows ("clinical findings, family history ... should
-#   guide use") are a caution in our categories; PharmCAT flags no dosing change. A category question.
-# - CFTR Reference/Reference: the CPIC table in pypgx 0.27.0 maps it to Indeterminate, PharmCAT's 2025
-#   data to "ivacaftor non-responsive" ("use of ivacaftor is not recommended"). A data-version difference.
-EXPLAINED = {"desflurane", "enflurane", "halothane", "isoflurane", "methoxyflurane", "sevoflurane",
-             "succinylcholine", "ivacaftor"}
-
-
 def pharmcat_cpic_verdicts(published: dict) -> dict[str, bool]:
-    verdicts = {}
-    for name, entry in published["drugs"]["CPIC Guideline Annotation"].items():
-        annotations = [a for g in entry["guidelines"] for a in g["annotations"]
-                       if (a.get("drugRecommendation") or "").strip()]
-        if annotations:
-            verdicts[name] = any(a.get("dosingInformation") or a.get("alternateDrugAvailable") for a in annotations)
-    return verdicts
+    """PharmCAT's CPIC verdicts as tests/test_risk.py reads them (the gold labels of the texts it matched)."""
+    from tests.test_risk import pharmcat_cpic_verdicts as verdicts
+
+    return verdicts(published)
 
 
 @pharmcat_data
@@ -432,9 +411,8 @@ def test_pharmcat_report_json_as_input_agrees_with_pharmcat(reference: Reference
     ours_verdicts = {d.drug: d.category in ACTIONABLE for d in result.drugs
                      if any(r.source == "CPIC" for r in d.recommendations)}
     compared = sorted(set(ours_verdicts) & set(theirs))
-    assert len(compared) >= 15
-    assert {d: (ours_verdicts[d], theirs[d]) for d in compared
-            if ours_verdicts[d] != theirs[d] and (sample, d) not in KNOWN_DIFFERENCES and d not in EXPLAINED} == {}
+    assert len(compared) >= 10
+    assert {d: (ours_verdicts[d], theirs[d]) for d in compared if ours_verdicts[d] != theirs[d]} == {}
 
 
 @pharmcat_data
@@ -447,9 +425,8 @@ def test_pharmcat_sample_one_reads_hla_mt_rnr1_and_names_what_it_cannot_use(refe
     assert drug(result, "abacavir").category == "avoid"
     assert genes["MT-RNR1"].read_as == "MT-RNR1 m.1555A>G/m.1555A>G"  # PharmCAT writes '1555A>G'
     assert drug(result, "amikacin").category == "avoid"
-    assert genes["VKORC1"].read_as == "VKORC1 Reference/Reference"  # 'rs9923231 reference (C)'
-    # NAT2: PharmCAT names its reference *1, the loaded data *4 -> listed with the reason, not dropped
-    assert genes["NAT2"].kind == "unused" and "unknown allele '*1' for NAT2" in genes["NAT2"].unused[0]
+    assert "genotype:rs9923231:CC" in genes["VKORC1"].conditions  # 'rs9923231 reference (C)' twice
+    assert genes["HLA-A"].kind == "unused" and "not called (Unknown/Unknown)" in genes["HLA-A"].unused[0]
 
 
 @pharmcat_data

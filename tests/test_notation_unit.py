@@ -345,3 +345,31 @@ def test_not_a_pharmcat_file_is_an_error_naming_what_was_found() -> None:
         read_pharmcat('{"title": "x"}', "r.json")
     with pytest.raises(InvalidInput, match="not a PharmCAT file"):
         read_pharmcat("CYP2D6 *1/*4", "r.txt")
+
+
+def test_two_sources_naming_one_allele_read_as_the_defined_one() -> None:
+    """PharmCAT defines VKORC1's alleles as ``rs9923231 reference (C)`` (synonym ``Reference``) and
+    ``rs9923231 variant (T)``; the pinned tables' nodes ``Reference`` and ``rs9923231`` have no
+    definition. Their names read as PharmCAT's alleles; a table row named as a genotype
+    (``-1639 AG``) reads as its diplotype and gives the variant its legacy name (``-1639G>A``)."""
+    vocabulary = Vocabulary.build(
+        alleles=[{"gene": "VKORC1", "alleles": [
+            {**_allele("VKORC1", "rs9923231 reference (C)", synonyms=("Reference",),
+                       variants=(("rs9923231", "C"),)), "reference": True},
+            _allele("VKORC1", "rs9923231 variant (T)", variants=(("rs9923231", "T"),)),
+            _allele("VKORC1", "Reference"), _allele("VKORC1", "rs9923231")]}],
+        variants=[{"rsid": "rs9923231", "gene": "VKORC1", "ref": "C", "alt": "T", "synonyms": []}],
+        genotype_phenotypes=[
+            {"gene": "VKORC1", "phenotype": "-1639 GG",
+             "diplotype": "VKORC1 rs9923231 reference (C)/rs9923231 reference (C)"},
+            {"gene": "VKORC1", "phenotype": "-1639 AG",
+             "diplotype": "VKORC1 rs9923231 reference (C)/rs9923231 variant (T)"},
+            {"gene": "VKORC1", "phenotype": "-1639 AA",
+             "diplotype": "VKORC1 rs9923231 variant (T)/rs9923231 variant (T)"}])
+    gene = vocabulary.gene("VKORC1")
+    assert gene.same_as == {"Reference": "rs9923231 reference (C)", "rs9923231": "rs9923231 variant (T)"}
+    assert gene.is_variant_gene and gene.reference_name == "rs9923231 reference (C)"
+    for text in ("VKORC1 Reference/rs9923231", "rs9923231 C/T", "VKORC1 -1639 AG", "VKORC1 -1639G>A heterozygous"):
+        [group] = read_items(vocabulary, read_genotype(text))
+        assert sorted(a.text() for a in group.facts[0].alleles) == [
+            "rs9923231 reference (C)", "rs9923231 variant (T)"], text

@@ -15,7 +15,7 @@ from pgxkg.api.problems import responses
 from pgxkg.errors import GraphUnavailable, NotFound
 from pgxkg.graph.counts import graph_counts
 from pgxkg.graph.status import data_sources, load_state, server_info
-from pgxkg.loaders.registry import ADAPTERS
+from pgxkg.loaders.registry import REQUIRED
 from pgxkg.queries import research
 from pgxkg.queries.user_cypher import run_read_only
 
@@ -97,7 +97,7 @@ def get_health(graph: GraphDep) -> HealthAnswer:
             raise GraphUnavailable(f"Neo4j did not answer the health check within {HEALTH_TIMEOUT_S} s.",
                                    "retry shortly") from None
         raise
-    state = load_state(graph, expected=ADAPTERS)
+    state = load_state(graph, expected=REQUIRED)
     return HealthAnswer(status="ok" if state.loaded else "degraded", neo4j=server, data=state, pgxkg=__version__)
 
 

@@ -19,12 +19,13 @@ from pgxkg.graph.cypher_files import read_cypher
 from pgxkg.graph.schema_ops import apply_schema
 from pgxkg.loaders import registry
 from pgxkg.loaders.collect import Collection
-from pgxkg.loaders.fetch import FetchedSource, fetch
+from pgxkg.loaders.fetch import FetchedSource
 from pgxkg.loaders.gc_pause import gc_paused
 from pgxkg.loaders.lock import build_lock
 from pgxkg.loaders.prune import prune
 from pgxkg.loaders.records import RowProblems, SourceFileError, skipped_kinds
 from pgxkg.loaders.resolve import link_named_alternatives, merge_duplicate_guidelines, resolve_diseases
+from pgxkg.loaders.verdicts import categorise_recommendations
 from pgxkg.loaders.writer import BATCH_SIZE, Progress, WriteSummary, write_collection
 from pgxkg.settings import Settings
 
@@ -76,7 +77,7 @@ class BuildSummary(BaseModel):
 
 
 def fetch_all(settings: Settings, names: list[str] | None = None) -> list[FetchedSource]:
-    return [fetch(a.source, settings.cache) for a in registry.selected(names)]
+    return registry.for_build(settings.cache, names)
 
 
 def collect(
@@ -99,6 +100,7 @@ def collect(
         steps["resolved_diseases"] = resolve_diseases(collection, disease_names(hpo.paths))
     steps["named_alternatives"] = link_named_alternatives(collection)
     steps["merged_guidelines"] = merge_duplicate_guidelines(collection)
+    steps["categorised_recommendations"] = categorise_recommendations(collection)
     collection.close_dangling()
     return collection, steps
 
@@ -129,7 +131,9 @@ def build(
     fetched = fetch_all(settings, names)
     timings["fetch"] = time.perf_counter() - started
     digests = {source.info.id: content_digest(source) for source in fetched}
-    if not force and all(loaded_digests(graph).get(i) == d for i, d in digests.items()):
+    loaded = loaded_digests(graph)
+    same = all(loaded.get(i) == d for i, d in digests.items())
+    if not force and same and (names or set(loaded) <= set(digests)):  # a full build must also drop sources
         timings["check"] = time.perf_counter() - started - timings["fetch"]
         return BuildReport(sources=list(digests), written=WriteSummary(), unchanged=True, seconds=timings)
 
@@ -146,10 +150,14 @@ def build(
         written = write_collection(graph, collection, batch_size, progress)
         timings["write"] = time.perf_counter() - started
         started = time.perf_counter()
-        pruned = prune(graph, collection, [s.info.name for s in fetched],
-                       every_source=len(fetched) == len(registry.ADAPTERS))
+        # A full build speaks for every registered source, so facts of one no longer in it (an official
+        # release removed from the cache) are pruned too.
+        pruned = prune(graph, collection, list(registry.ADAPTERS) if not names else [s.info.name for s in fetched],
+                       every_source=not names)
         for source in fetched:
             _upsert_source(graph, source, complete=True, digest=digests[source.info.id])
+        if not names:
+            graph.write(read_cypher("pgxkg.loaders", "drop_other_sources"), keep=list(digests))
     timings["prune"] = time.perf_counter() - started
     return BuildReport(
         sources=[s.info.id for s in fetched], written=written, problems=problems.problems, pruned=pruned,

@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pgxkg.loaders.categories import categorise
 from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record, RowProblems, SourceFileError, SourceInfo
 from pgxkg.vocab import allele_id, condition, diplotype_id, drug_id, natural_key, phenotype_id, variant_id
 
@@ -275,18 +274,22 @@ class CpicAdapter:
 
     def records(self, files: Mapping[str, Path], problems: RowProblems,
                 skip: frozenset[str] = frozenset()) -> Iterator[Record]:
-        return _Parse(files, problems).records()
+        return _Parse(files, problems, skip).records()
 
 
 class _Parse:
     """One pass over the eight tables; holds what later tables link to."""
 
-    def __init__(self, files: Mapping[str, Path], problems: RowProblems) -> None:
+    def __init__(self, files: Mapping[str, Path], problems: RowProblems,
+                 skip: frozenset[str] = frozenset()) -> None:
         missing = [member for member in HEADERS if member not in files]
         if missing:
             raise SourceFileError(missing[0], None, "not among the extracted files")
         self.files = files
         self.problems = problems
+        # A newer source in the build gives these (e.g. PharmCAT's definitions and diplotype rows).
+        self.skip_definitions = "allele_definitions" in skip
+        self.skip_diplotypes = "diplotype_phenotypes" in skip
         self.seen: set[tuple[str, str]] = set()
         self.ranges: dict[tuple[str, str], dict[str, Any]] = {}
         self.variants: dict[str, _Variant] = {}
@@ -404,7 +407,7 @@ class _Parse:
         function = required(row, "Function")
         key = allele_id(gene, name)
         defined_by: dict[str, EdgeRecord] = {}
-        for column, core in (("GRCh38Core", True), ("GRCh38Tag", False)):
+        for column, core in () if self.skip_definitions else (("GRCh38Core", True), ("GRCh38Tag", False)):
             for variant_name in split_list(optional(row, column), ","):
                 if variant_name not in self.variant_names:
                     raise BadRow(f"{column} variant {variant_name} is not in variant-table.csv")
@@ -421,6 +424,8 @@ class _Parse:
         ]
 
     def diplotype(self, row: Row) -> list[Record]:
+        if self.skip_diplotypes:
+            return []
         gene, text = required(row, "Gene"), required(row, "Diplotype")
         phenotype = required(row, "Phenotype")
         names = [part.strip() for part in text.split("/")]
@@ -547,14 +552,13 @@ class _Parse:
         genes = [gene for gene, _ in pairs]
         guideline, guideline_records = self.guideline_of(drug, genes)
         text = row["Recommendation"]
-        category, rule = categorise(text)
         readable = [f"{gene}: {NOT_TESTED_LABEL if p == NOT_TESTED else p}" for gene, p in pairs]
         return [
             *records,
             *guideline_records,
             NodeRecord("Recommendation", key, props(
-                source="CPIC", drug=drug, text=None if text == NOT_TESTED else text, category=category,
-                category_origin=f"text rule: {rule}", genes=genes, phenotypes=readable)),
+                source="CPIC", drug=drug, text=None if text == NOT_TESTED else text,
+                genes=genes, phenotypes=readable)),
             EdgeRecord("RECOMMENDS", ("Guideline", guideline), ("Recommendation", key)),
             EdgeRecord("FOR_DRUG", ("Recommendation", key), ("Drug", drug)),
             *(EdgeRecord("WHEN", ("Recommendation", key), target, edge) for target, edge in when),

@@ -28,10 +28,13 @@ def resolve_diseases(collection: Collection, names: dict[str, str]) -> int:
 
 
 def link_named_alternatives(collection: Collection, min_length: int = 4) -> int:
-    """Recommendation -SUGGESTS-> Drug for every other known drug its text names.
+    """Recommendation -SUGGESTS-> Drug for every other known drug its text names as something to use.
 
-    CPIC and DPWG texts name their alternatives ("Use prasugrel or ticagrelor"),
-    so a whole-word match against the drugs in the graph finds them.
+    CPIC and DPWG texts name their alternatives ("Use prasugrel or ticagrelor"), so a whole-word
+    match against the drugs in the graph finds them. A drug named in a sentence about something
+    else is not an alternative: a co-medication or an interacting inducer or inhibitor ("if the
+    patient is also using a moderate CYP3A4 inducer, such as modafinil"), or a drug ruled out
+    ("do not select codeine", "tegafur is not an alternative").
     """
     drugs = sorted((key for key, _ in collection.nodes_of("Drug") if len(key) >= min_length),
                    key=len, reverse=True)
@@ -40,14 +43,25 @@ def link_named_alternatives(collection: Collection, min_length: int = 4) -> int:
     pattern = re.compile(r"\b(" + "|".join(re.escape(d) for d in drugs) + r")\b", re.IGNORECASE)
     added = 0
     for key, entry in collection.nodes_of("Recommendation"):
-        text = str(entry.props.get("text", ""))
         own = entry.props.get("drug")
-        for name in sorted({m.lower() for m in pattern.findall(text)} - {own}):
+        named = set()
+        for sentence in _SENTENCES.split(str(entry.props.get("text", ""))):
+            if _NOT_AN_ALTERNATIVE.search(sentence):
+                continue
+            named.update(m.lower() for m in pattern.findall(sentence))
+        for name in sorted(named - {own}):
             for source in entry.sources:
                 collection.add_edge(EdgeRecord("SUGGESTS", ("Recommendation", key), ("Drug", name)),
                                     source)
             added += 1
     return added
+
+
+_SENTENCES = re.compile(r"(?<=[.;!?])\s+|\n+")
+_NOT_AN_ALTERNATIVE = re.compile(
+    r"\b(?:inducers?|inhibitors?|co-?medication|concomitant\w*|also (?:using|taking|uses|takes)"
+    r"|in combination with|interact\w*|not (?:a |an )?(?:suitable )?alternatives?|do not (?:select|use|choose)"
+    r"|(?:is|are) also metaboli[sz]ed|not recommended)\b", re.IGNORECASE)
 
 
 def merge_duplicate_guidelines(collection: Collection) -> int:

@@ -43,6 +43,16 @@ class GeneInput:
     options: tuple[str, ...] = ()  # for kind "uncertain"
     origin: str | None = None
     advisory: bool = False
+    # An uncertain call (pgxkg.calling): every diplotype still possible, what result would settle it,
+    # and whether more are possible than are listed. The risk layer (queries/uncertainty.py) evaluates
+    # each and reports a drug whose verdict differs across them as needing that result.
+    possible: tuple[tuple[str, ...], ...] = ()
+    pending: str | None = None
+    possible_truncated: bool = False
+
+    @property
+    def uncertain(self) -> bool:
+        return bool(self.possible) or self.possible_truncated
 
     def describe(self) -> str:
         return f"{self.gene} {self.value}"
@@ -63,8 +73,15 @@ def classify(gene: str, value: str, origin: str | None = None, advisory: bool = 
     if notation.is_no_call(value):
         return GeneInput(gene, "nocall", value, **common)
     options = notation.alternatives(value)
-    if len(options) > 1:
-        return GeneInput(gene, "uncertain", value, options=tuple(options), **common)
+    if len(options) > 1:  # an uncertain call: the risk layer tries each (queries/uncertainty.py)
+        pairs = []
+        for option in options:
+            cuts = notation.separators(option)
+            if cuts:
+                pairs.append((option[:cuts[0]].strip(), option[cuts[0] + 1:].strip()))
+        return GeneInput(gene, "uncertain", value, options=tuple(options), possible=tuple(pairs),
+                         pending=f"a result that tells {' and '.join(options)} apart",
+                         possible_truncated=len(pairs) < len(options), **common)
     score = notation.activity(value)
     if score is not None:
         return GeneInput(gene, "activity", value, score=score[0], at_least=score[1], **common)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pgxkg.errors import InvalidInput
 from pgxkg.queries import notation
 from pgxkg.queries.genotype_input import GeneInput
-from pgxkg.queries.vocabulary import REFERENCE, GeneVocabulary, Vocabulary
+from pgxkg.queries.vocabulary import GeneVocabulary, Vocabulary
 
 
 @dataclass(frozen=True)
@@ -252,6 +252,13 @@ def read_haplotype(vocab: Vocabulary, gene: GeneVocabulary, written: str) -> Rea
 def _read_term(vocab: Vocabulary, gene: GeneVocabulary, item: GeneInput) -> Fact:
     """A term: a phenotype; else a variant's genotype (``-1639 GA``), a variant with its zygosity
     (``-1639G>A heterozygous``), or one allele or variant alone (``*2A``, ``-1639G>A``)."""
+    named = gene.named_genotypes.get(notation.phenotype_key(gene.symbol, item.value))
+    if named:
+        fact = _read_diplotype(vocab, gene, GeneInput(gene.symbol, "diplotype", named, origin=item.origin,
+                                                      advisory=item.advisory))
+        fact.item = item
+        fact.notes = [f"{item.value!r} is the data's phenotype name for {gene.symbol} {named}"]
+        return fact
     try:
         row = vocab.phenotype(gene, item.value)
         return Fact(item, "phenotype", phenotype=row["name"])
@@ -265,10 +272,11 @@ def _read_term(vocab: Vocabulary, gene: GeneVocabulary, item: GeneInput) -> Fact
     zygous = notation.zygosity(item.value)
     if zygous:
         allele = read_haplotype(vocab, gene, zygous[0])
-        if REFERENCE not in gene.alleles or allele.name == REFERENCE:
+        reference = gene.reference_name
+        if reference is None or allele.name == reference:
             raise InvalidInput(f"{gene.symbol}: {item.value!r}: a zygosity is read for variants of genes "
                                "with a reference allele")
-        other = ReadAllele("", notation.Haplotype((notation.Part(REFERENCE),)), REFERENCE)
+        other = ReadAllele("", notation.Haplotype((notation.Part(reference),)), reference)
         pair = (other, allele) if zygous[1] == "het" else (allele, allele)
         return Fact(item, "call", alleles=pair, notes=[f"{item.value!r} read as {pair[0].text()}/{pair[1].text()}"])
     try:

@@ -78,9 +78,8 @@ def _gene_items(gene: str, report: dict, origin: str) -> list[GeneInput]:
     labels = list(dict.fromkeys(str(d["label"]) for d in diplotypes if d.get("label")))
     if report.get("callSource") == "NONE" or not labels or all(notation.is_no_call(x) for x in labels):
         return [GeneInput(gene, "nocall", labels[0] if labels else "no call", origin=origin, advisory=True)]
-    if len(labels) > 1:
-        return [GeneInput(gene, "uncertain", " or ".join(labels), options=tuple(labels), origin=origin,
-                          advisory=True)]
+    if len(labels) > 1:  # PharmCAT could not tell them apart: an uncertain call
+        return [classify(gene, " or ".join(labels), origin, advisory=True)]
     items = [classify(gene, labels[0], origin, advisory=True)]
     call = diplotypes[0]
     for phenotype in dict.fromkeys(str(p) for p in call.get("phenotypes") or []):

@@ -17,7 +17,7 @@ from pgxkg.errors import InvalidInput
 from pgxkg.queries import notation
 from pgxkg.queries.genotype_input import GeneInput
 from pgxkg.queries.notation_reading import Fact, GeneFacts, ReadAllele, read_items
-from pgxkg.queries.vocabulary import REFERENCE, GeneVocabulary, Vocabulary
+from pgxkg.queries.vocabulary import GeneVocabulary, Vocabulary
 from pgxkg.vocab import allele_id, condition, diplotype_id, natural_key
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ class ResolvedGene:
     conditions: list[str] = field(default_factory=list)
     path: list[str] = field(default_factory=list)
     reason: str | None = None
+    phenotypes_by_source: dict[str, str] = field(default_factory=dict)
     read_as: str | None = None
     origin: str | None = None
     notes: list[str] = field(default_factory=list)
@@ -258,13 +259,17 @@ def _two_lowest(gene: GeneVocabulary, allele: ReadAllele) -> tuple[str, str] | N
         return None
     ordered = [name for _, _, name in sorted(values)]  # type: ignore[type-var]
     if len(ordered) == 1:
-        return (ordered[0], REFERENCE) if REFERENCE in gene.alleles else None
+        return (ordered[0], gene.reference_name) if gene.reference_name else None
     return ordered[0], ordered[1]
 
 
 def _value(gene: GeneVocabulary, name: str) -> float | None:
-    info = gene.alleles.get(name)
-    return info.activity if info else None
+    """The allele's activity value (from another source's node of it when its own has none)."""
+    for equivalent in gene.equivalents(name):
+        info = gene.alleles.get(equivalent)
+        if info and info.activity is not None:
+            return info.activity
+    return None
 
 
 def _haplotype_range(gene: GeneVocabulary, allele: ReadAllele) -> tuple[float, float | None] | list[str]:
@@ -295,7 +300,8 @@ def _call_range(gene: GeneVocabulary, fact: Fact) -> tuple[float, float | None] 
     if len(fact.alleles) == 1:
         pair = _two_lowest(gene, fact.alleles[0])
         if pair is None:
-            return [p.name for p in fact.alleles[0].haplotype.parts if _value(gene, p.name) is None] or [REFERENCE]
+            return [p.name for p in fact.alleles[0].haplotype.parts if _value(gene, p.name) is None] or \
+                [gene.reference_name or "the reference allele"]
         values = [_value(gene, n) or 0.0 for n in pair]
         return sum(values), sum(values)
     ranges = [_haplotype_range(gene, a) for a in fact.alleles]
@@ -326,7 +332,7 @@ def _call(vocab: Vocabulary, resolved: ResolvedGene, gene: GeneVocabulary, fact:
         resolved.path.append(f"variants {texts[0]}: the two lowest activity values -> {resolved.diplotype}")
     else:
         resolved.read_as = f"{allele_id(gene.symbol, texts[0])} (one allele; the other not given)"
-    carried = sorted({n for a in alleles for n in a.names}, key=natural_key)
+    carried = sorted({e for a in alleles for n in a.names for e in gene.equivalents(n)}, key=natural_key)
     resolved.conditions += [condition("carrier", gene.symbol, allele_id(gene.symbol, n)) for n in carried]
     if gene.is_variant_gene:
         _variant_conditions(resolved, gene, alleles)

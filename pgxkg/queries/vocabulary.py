@@ -35,6 +35,7 @@ class AlleleInfo:
     function: str | None = None
     activity: float | None = None
     variants: tuple[tuple[str, str], ...] = ()
+    reference: bool = False  # the gene's reference allele (PharmCAT's flag, or named "Reference")
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,14 @@ class GeneVocabulary:
     names: dict[str, str] = field(default_factory=dict)  # folded name -> data name
     ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folded name -> data names
     aliases: dict[str, list[str]] = field(default_factory=dict)  # data name -> its other names, as written
+    same_as: dict[str, str] = field(default_factory=dict)  # another source's node -> the defined allele it is
     phenotypes: dict[str, dict] = field(default_factory=dict)  # lowercased name -> row
     phenotype_keys: dict[str, str] = field(default_factory=dict)  # notation key or abbreviation -> name
     status_alleles: set[str] = field(default_factory=set)  # allele ids guidelines test for (HLA)
     variants: dict[str, VariantInfo] = field(default_factory=dict)  # rsid -> variant defining an allele
     variant_names: dict[str, str] = field(default_factory=dict)  # folded legacy/HGVS name -> rsid
+    named_genotypes: dict[str, str] = field(default_factory=dict)  # phenotype key ("-1639 ag") -> diplotype
+    variant_strand: dict[str, dict[str, str]] = field(default_factory=dict)  # legacy position -> ref/alt base
 
     @property
     def is_presence_gene(self) -> bool:
@@ -82,11 +86,33 @@ class GeneVocabulary:
         return notation.is_hla_gene(self.symbol)
 
     @property
+    def reference_name(self) -> str | None:
+        """The data name of the gene's reference allele: the one flagged so (PharmCAT names VKORC1's
+        ``rs9923231 reference (C)``), else the one named ``Reference``."""
+        flagged = [a.name for a in self.alleles.values() if a.reference]
+        if len(flagged) == 1:
+            return flagged[0]
+        return REFERENCE if REFERENCE in self.alleles else None
+
+    @property
     def is_variant_gene(self) -> bool:
-        """A gene whose alleles are its reference plus one allele per variant (VKORC1, CFTR, IFNL3):
-        a diplotype of it is a genotype at each of those variants."""
-        named = [a for a in self.alleles.values() if a.name != REFERENCE]
-        return REFERENCE in self.alleles and bool(named) and all(len(a.variants) == 1 for a in named)
+        """A gene whose alleles are a (non-star) reference plus one allele per variant (VKORC1, CFTR,
+        IFNL3): a diplotype of it is a genotype at each of those variants. Alleles another source
+        names without defining them (``same_as``, or nodes with no definition) do not count."""
+        reference = self.reference_name
+        named = [a for a in self.alleles.values()
+                 if a.name != reference and a.name not in self.same_as and (a.variants or not self.defined)]
+        return bool(reference) and not str(reference).startswith("*") and bool(named) and \
+            all(len(a.variants) == 1 for a in named)
+
+    @property
+    def defined(self) -> bool:
+        """Whether some allele of the gene has a definition (variants) in the data."""
+        return any(a.variants for a in self.alleles.values())
+
+    def equivalents(self, name: str) -> list[str]:
+        """The data names of one allele: its own and other sources' nodes of it (``same_as``)."""
+        return [name, *(alias for alias, of in self.same_as.items() if of == name)]
 
     @property
     def activity_scored(self) -> bool:
@@ -97,8 +123,8 @@ class GeneVocabulary:
     def allele_with_variant(self, rsid: str, base: str) -> AlleleInfo | None:
         """The allele defined by ``base`` at ``rsid`` alone, or the reference for the reference base."""
         variant = self.variants.get(rsid)
-        if variant and base == variant.base(variant.ref or "") and REFERENCE in self.alleles:
-            return self.alleles[REFERENCE]
+        if variant and base == variant.base(variant.ref or "") and self.reference_name:
+            return self.alleles[self.reference_name]
         for info in self.alleles.values():
             if len(info.variants) == 1 and info.variants[0][0] == rsid and (
                     not variant or variant.base(info.variants[0][1]) == base):
@@ -115,23 +141,31 @@ class Vocabulary:
 
     @classmethod
     def load(cls, graph: Graph) -> Vocabulary:
-        """Four small aggregate queries (no per-gene subqueries: that took seconds)."""
-        return cls.build(
-            alleles=graph.read(read_cypher("pgxkg.queries", "vocabulary")),
-            phenotypes=graph.read(read_cypher("pgxkg.queries", "vocabulary_phenotypes")),
-            conditions=graph.read(read_cypher("pgxkg.queries", "vocabulary_conditions")),
-            symbols=[r["symbol"] for r in graph.read(read_cypher("pgxkg.queries", "gene_symbols"))],
-            variants=graph.read(read_cypher("pgxkg.queries", "rsids")),
-        )
+        """A few small aggregate queries (no per-gene subqueries: that took seconds)."""
+        return cls.build(**cls.rows(graph))
+
+    @staticmethod
+    def rows(graph: Graph) -> dict[str, Any]:
+        """The query rows ``build`` takes, by argument name."""
+        return {
+            "alleles": graph.read(read_cypher("pgxkg.queries", "vocabulary")),
+            "phenotypes": graph.read(read_cypher("pgxkg.queries", "vocabulary_phenotypes")),
+            "conditions": graph.read(read_cypher("pgxkg.queries", "vocabulary_conditions")),
+            "symbols": [r["symbol"] for r in graph.read(read_cypher("pgxkg.queries", "gene_symbols"))],
+            "variants": graph.read(read_cypher("pgxkg.queries", "rsids")),
+            "genotype_phenotypes": graph.read(read_cypher("pgxkg.queries", "vocabulary_genotype_phenotypes")),
+        }
 
     @classmethod
     def build(cls, alleles: Iterable[dict], phenotypes: Iterable[dict] = (), conditions: Iterable[dict] = (),
-              symbols: Iterable[str] = (), variants: Iterable[dict] = ()) -> Vocabulary:
+              symbols: Iterable[str] = (), variants: Iterable[dict] = (),
+              genotype_phenotypes: Iterable[dict] = ()) -> Vocabulary:
         """The tables from query rows (also how tests make a vocabulary without a database).
 
-        ``alleles``: ``{gene, alleles: [{id, name, synonyms, function, activity_value,
+        ``alleles``: ``{gene, alleles: [{id, name, synonyms, reference, function, activity_value,
         variants: [{rsid, alt}]}]}``; ``phenotypes``: ``{gene, phenotypes: [{name, activity_min, ...}]}``;
-        ``conditions``: ``{gene, status_alleles}``; ``variants``: ``{rsid, gene, ref, alt, synonyms}``.
+        ``conditions``: ``{gene, status_alleles}``; ``variants``: ``{rsid, gene, ref, alt, synonyms}``;
+        ``genotype_phenotypes``: ``{gene, phenotype, diplotype}`` (a phenotype named as a genotype).
         """
         genes: dict[str, GeneVocabulary] = {}
 
@@ -148,7 +182,8 @@ class Vocabulary:
                 info = AlleleInfo(
                     allele.get("id") or allele_id(row["gene"], allele["name"]), allele["name"],
                     allele.get("function"), _number(allele.get("activity_value")),
-                    tuple(sorted((v["rsid"], v["alt"]) for v in allele.get("variants") or [] if v.get("rsid"))))
+                    tuple(sorted((v["rsid"], v["alt"]) for v in allele.get("variants") or [] if v.get("rsid"))),
+                    bool(allele.get("reference")))
                 vocabulary.alleles[info.name] = info
                 synonyms.setdefault(row["gene"], {})[info.name] = [s for s in allele.get("synonyms") or [] if s]
                 for rsid, _ in info.variants:
@@ -161,6 +196,9 @@ class Vocabulary:
         for row in conditions:
             if row.get("gene"):
                 gene(row["gene"]).status_alleles = {a for a in row["status_alleles"] if a}
+        for row in genotype_phenotypes:
+            if row["gene"] in genes:
+                _index_named_genotype(genes[row["gene"]], row["phenotype"], row["diplotype"])
         rsids = {rsid: info.gene for rsid, info in variant_info.items()}
         for vocabulary in genes.values():
             for rsid, info in variant_info.items():
@@ -194,7 +232,8 @@ class Vocabulary:
         Raises InvalidInput naming the allele, with near matches."""
         text = notation.strip_gene(gene.symbol, written)
         if text in gene.alleles:
-            return text, None
+            same = gene.same_as.get(text)
+            return (same, f"{text!r} is {gene.symbol} {same} (another source's name of it)") if same else (text, None)
         key = notation.fold(text)
         if key in gene.names:
             name = gene.names[key]
@@ -216,8 +255,8 @@ class Vocabulary:
         rsid = gene.variant_names.get(key) or (text.lower() if notation.is_rsid(text) else None)
         if rsid:
             variant = gene.variants.get(rsid) or self.variants.get(rsid)
-            found = next((a for a in gene.alleles.values() if a.variants and [v for v, _ in a.variants] == [rsid]),
-                         None)
+            found = next((a for a in gene.alleles.values() if not a.reference and a.variants
+                          and [v for v, _ in a.variants] == [rsid]), None)
             if found and variant:
                 return found.name, f"{text!r} is the variant {rsid}: {gene.symbol} {found.name}"
         derived = self._by_derived_name(gene, text)
@@ -237,6 +276,13 @@ class Vocabulary:
         if base is None or len(found) > 1 or any(notation.fold(s) not in gene.names for s in stars):
             return None
         return base
+
+    def allele(self, gene: GeneVocabulary, name: str) -> str:
+        """The allele id ``name`` reads as, structures and combinations included (``CYP2D6*36+*10``);
+        raises InvalidInput as ``allele_name`` does."""
+        from pgxkg.queries.notation_reading import read_haplotype
+
+        return allele_id(gene.symbol, read_haplotype(self, gene, name).text())
 
     def _near_alleles(self, gene: GeneVocabulary, text: str) -> list[str]:
         names = sorted(gene.alleles)
@@ -318,7 +364,11 @@ def _index_names(gene: GeneVocabulary, synonyms: dict[str, list[str]]) -> None:
     (DPYD's legacy ``*1``). A name claimed by two alleles is kept for neither (``ambiguous``)."""
     claims: dict[str, set[str]] = defaultdict(set)
     spelled: dict[str, str] = {}
-    own = {notation.fold(name): name for name in gene.alleles}
+    same = _same_alleles(gene, synonyms)
+    for alias, allele in same.items():  # another source's node of a defined allele: read as that allele
+        gene.aliases.setdefault(allele, []).append(alias)
+        gene.same_as[alias] = allele
+    own = {notation.fold(name): same.get(name, name) for name in gene.alleles}
     for name in gene.alleles:
         for other in [*synonyms.get(name, []), *notation.derived_names(name)]:
             for written in [other, *notation.derived_names(other)]:
@@ -327,8 +377,9 @@ def _index_names(gene: GeneVocabulary, synonyms: dict[str, list[str]]) -> None:
                     claims[key].add(name)
                     spelled.setdefault(key, written)
     has_star_alias = any(k.startswith("*") for k in claims)
-    if REFERENCE in gene.alleles and "*1" not in own and has_star_alias:
-        claims["*1"].add(REFERENCE)
+    reference = gene.reference_name
+    if reference and not reference.startswith("*") and "*1" not in own and has_star_alias:
+        claims["*1"].add(reference)
         spelled["*1"] = "*1"
     gene.names = dict(own)
     for key, names in claims.items():
@@ -338,6 +389,53 @@ def _index_names(gene: GeneVocabulary, synonyms: dict[str, list[str]]) -> None:
             gene.aliases.setdefault(name, []).append(spelled[key])
         else:
             gene.ambiguous[key] = tuple(sorted(names))
+
+
+def _same_alleles(gene: GeneVocabulary, synonyms: dict[str, list[str]]) -> dict[str, str]:
+    """Nodes another source made for an allele a defining source names otherwise: an allele with no
+    definition whose name is a defined allele's synonym (PharmCAT calls VKORC1's ``Reference``
+    ``rs9923231 reference (C)``), or is an rsID that alone defines one allele (``rs9923231`` is
+    ``rs9923231 variant (T)``). Alias node -> the defined allele's name (unique matches only)."""
+    defined = [a for a in gene.alleles.values() if a.variants or a.reference]
+    if not any(a.variants for a in defined):
+        return {}
+    out: dict[str, str] = {}
+    for info in gene.alleles.values():
+        if info.variants or info.reference:
+            continue
+        key = notation.fold(info.name)
+        matches = {a.name for a in defined
+                   if key in {notation.fold(s) for s in synonyms.get(a.name, [])}
+                   or (notation.is_rsid(info.name) and not a.reference and len(a.variants) == 1
+                       and a.variants[0][0] == info.name.lower())}
+        if len(matches) == 1:
+            out[info.name] = next(iter(matches))
+    return out
+
+
+def _index_named_genotype(gene: GeneVocabulary, phenotype: str, diplotype: str) -> None:
+    """A phenotype the table names as a genotype (PharmCAT's VKORC1 ``-1639 AG``) reads as its one
+    diplotype; for a gene of one variant, the rows also give the variant's legacy name
+    (``-1639 GG`` is reference/reference, ``-1639 AA`` variant/variant: ``-1639G>A``)."""
+    text = diplotype[len(gene.symbol):].strip()
+    gene.named_genotypes[notation.phenotype_key(gene.symbol, phenotype)] = text
+    legacy = notation.legacy_genotype(phenotype)
+    if not legacy or len(gene.variants) != 1 or legacy[1][0] != legacy[1][1]:
+        return
+    (rsid, variant), = gene.variants.items()
+    halves = [h.strip() for h in text.split("/")]
+    names = [gene.names.get(notation.fold(h)) for h in halves]
+    if len(names) != 2 or names[0] is None or names[0] != names[1] or not variant.ref or not variant.alt:
+        return
+    info = gene.alleles[names[0]]
+    base = next((variant.base(code) for r, code in info.variants if r == rsid), None)
+    strand_base = legacy[1][0]
+    role = "ref" if base == variant.base(variant.ref) else ("alt" if base == variant.base(variant.alt[0]) else None)
+    if role:
+        gene.variant_strand.setdefault(legacy[0], {})[role] = strand_base
+        found = gene.variant_strand[legacy[0]]
+        if "ref" in found and "alt" in found:
+            gene.variant_names.setdefault(notation.fold(f"{legacy[0]}{found['ref']}>{found['alt']}"), rsid)
 
 
 def _index_phenotypes(gene: GeneVocabulary, rows: list[dict]) -> None:

@@ -1,6 +1,7 @@
-// Every recommendation's rule: its drug, its genes, and its WHEN conditions per gene.
-// Loaded once (with the vocabulary) so matching many genotypes costs no round trips.
+// Every recommendation's rule: its source, drug, genes and WHEN conditions per gene.
+// Loaded once (with the reference data) so matching many genotypes costs no round trips.
 MATCH (r:Recommendation)-[:FOR_DRUG]->(d:Drug)
 MATCH (r)-[w:WHEN]->()
-RETURN r.id AS id, d.id AS drug, r.genes AS genes,
-       collect({gene: w.gene, kind: w.kind, condition: w.condition}) AS conditions
+UNWIND coalesce(w.conditions, [w.condition]) AS condition
+RETURN r.id AS id, r.source AS source, d.id AS drug, r.genes AS genes,
+       collect({gene: w.gene, kind: w.kind, condition: condition}) AS conditions

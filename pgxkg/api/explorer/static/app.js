@@ -32,6 +32,9 @@ function params() {
 
 // ---- the network ----------------------------------------------------------------------------
 
+// Exported node ids are CURIEs (RXNORM:32968); the graph's own "Label:key" name is data("pgxkg_id").
+function byPgxkgId(id) { return cy.nodes().filter((n) => n.data("pgxkg_id") === id); }
+
 function colour(type) { return palette.types[type] || palette.other; }
 
 function style() {
@@ -186,7 +189,7 @@ async function checkRisk() {
     const data = await api(`/export/cytoscape?${new URLSearchParams({ genotype: text })}`);
     addElements(data);
     for (const drug of report.drugs) {
-      cy.getElementById(`Drug:${drug.drug}`).addClass(`risk-${drug.category}`);
+      byPgxkgId(`Drug:${drug.drug}`).addClass(`risk-${drug.category}`);
     }
     relayout();
     showRisks(report);
@@ -200,12 +203,20 @@ function showRisks(report) {
   $("risks").innerHTML = report.drugs.map((drug) => {
     const first = drug.recommendations[0];
     const text = first ? `[${first.source}] ${first.text}` : `needs results for ${drug.needs_results_for.join(", ")}`;
-    const alternatives = drug.alternatives.slice(0, 4).map((a) => a.drug).join(", ");
+    // "instead" only for alternatives this same genotype does not flag; the others say why not
+    const instead = drug.alternatives.filter((a) => a.suitable).slice(0, 4).map((a) => a.drug).join(", ");
+    const unsure = drug.alternatives.filter((a) => !a.suitable).slice(0, 3)
+      .map((a) => a.needs_results_for.length ? `${a.drug} (needs ${a.needs_results_for.join(", ")})` : `${a.drug} (safety unknown)`)
+      .join(", ");
+    const not = (drug.not_suitable || []).slice(0, 3).map((a) => a.reason).join("; ");
     return `<li data-node="Drug:${escapeHtml(drug.drug)}">
       <span class="kind" style="background:${palette.risk[drug.category] || palette.other}">${drug.category}</span>
       <b>${escapeHtml(drug.drug)}</b> <small>${escapeHtml(drug.genes.join(", "))}</small>
       <span class="text">${escapeHtml(shorten(text).slice(0, 260))}</span>
-      ${alternatives ? `<span class="text">instead: ${escapeHtml(alternatives)}</span>` : ""}</li>`;
+      ${drug.category_reason ? `<span class="text why">why: ${escapeHtml(drug.category_reason)}</span>` : ""}
+      ${instead ? `<span class="text instead">instead: ${escapeHtml(instead)}</span>` : ""}
+      ${unsure ? `<span class="text unsure">check first: ${escapeHtml(unsure)}</span>` : ""}
+      ${not ? `<span class="text not-suitable">not suitable: ${escapeHtml(not)}</span>` : ""}</li>`;
   }).join("");
 }
 
@@ -232,7 +243,7 @@ async function main() {
   }
   try { palette = await api("palette.json"); } catch (error) { status("palette.json: " + error.message, true); }
   cy = cytoscape({ container: $("cy"), style: style(), minZoom: 0.2, maxZoom: 3 });
-  window.explorer = { cy, view };
+  window.explorer = { cy, view, node: byPgxkgId };
   cy.on("mouseover", "node, edge", (event) => details(event.target));
   cy.on("tap", "node", (event) => { details(event.target); expand(event.target.data("key"), event.target.id()); });
   $("search").addEventListener("input", onSearch);
@@ -247,7 +258,7 @@ async function main() {
   $("check-risk").addEventListener("click", checkRisk);
   $("risks").addEventListener("click", (event) => {
     const item = event.target.closest("li[data-node]");
-    const node = item && cy.getElementById(item.dataset.node);
+    const node = item && byPgxkgId(item.dataset.node);
     if (node && node.length) { cy.nodes().unselect(); node.select(); details(node); cy.animate({ center: { eles: node } }); }
   });
   $("download").addEventListener("click", download);
