@@ -18,7 +18,7 @@ from pgxkg.reference import ReferenceData
 from pgxkg.simulate import QLearningParameters, run_simulation
 from pgxkg.simulate.answers import categories_for, indication_genes
 from pgxkg.simulate.assumptions import SITUATIONS, Assumptions
-from tests.test_calling import CYP2C19, rows_for, write_vcf
+from tests.test_calling_unit import write_vcf
 
 ANTIPLATELET = ("clopidogrel", "prasugrel", "ticagrelor")
 POOR_METABOLIZERS = ["*2/*2", "*2/*3", "*3/*3", "*2/*2", "*3/*2", "*2/*2", "*2/*3", "*3/*3"]
@@ -104,16 +104,18 @@ def test_q_learning_learns_the_guideline_concordant_drug_on_the_real_graph(loade
 
 
 def test_a_multi_sample_vcf_is_a_cohort_through_the_caller(loaded_graph: Graph, tmp_path: Path) -> None:
-    genotypes = {"rs12248560": ["0/0", "0/0", "0/1", "0/0", "0/0", "1/1"],
-                 "rs12769205": ["0/0", "1/1", "0/1", "1/1", "0/1", "0/0"],
-                 "rs4244285": ["0/0", "1/1", "0/1", "1/1", "0/1", "0/0"],
-                 "rs3758581": ["1/1"] * 6}
-    path = write_vcf(tmp_path / "cohort.vcf.gz", ["A", "B", "C", "D", "E", "F"], rows_for(CYP2C19, genotypes),
-                     bgzip=True)
+    """Six samples with every CYP2C19 defining position read (no missing position leaves a call open)."""
+    samples = {"rs12248560": ["0/0", "0/0", "0/1", "0/0", "0/0", "1/1"],
+               "rs12769205": ["0/0", "1/1", "0/1", "1/1", "0/1", "0/0"],
+               "rs4244285": ["0/0", "1/1", "0/1", "1/1", "0/1", "0/0"]}
+    positions = ReferenceData(loaded_graph).definitions.genes["CYP2C19"].positions
+    rows = [(p.chrom, p.pos, p.label, p.ref, ",".join(p.alts), None, *samples.get(p.label, ["0/0"] * 6))
+            for p in positions]
+    path = write_vcf(tmp_path / "cohort.vcf", rows, ("A", "B", "C", "D", "E", "F"))
     result = run_simulation(loaded_graph, "antiplatelet", cohort_vcf=path, seeds=2, qlearning=FAST)
     assert result["cohort"]["kind"] == "VCF" and result["cohort"]["patients"] == 6
     examples = {e for p in result["profiles"] for e in p["genotype_examples"]}
-    assert {"CYP2C19 *1/*1", "CYP2C19 *2/*2", "CYP2C19 *2/*17", "CYP2C19 *17/*17"} <= examples
+    assert {"CYP2C19 *1/*1", "CYP2C19 *2/*2", "CYP2C19 *2/*17", "CYP2C19 *17/*17"} <= examples, examples
     assert all(run["patients"] == 3 and run["training_patients"] == 3 for run in result["per_seed"])
 
 
