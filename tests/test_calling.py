@@ -75,7 +75,7 @@ def test_one_cyp2c19_record_makes_clopidogrel_need_a_result(reference: Reference
     clopidogrel = drug(report, "clopidogrel")
     assert clopidogrel is not None and clopidogrel.category == "needs_result"
     assert "CYP2C19" in clopidogrel.needs_results_for and "would settle it" in (clopidogrel.uncertainty or "")
-    assert "standard if" in clopidogrel.uncertainty and "avoid if" in clopidogrel.uncertainty
+    assert "standard if" in clopidogrel.uncertainty and "alternative if" in clopidogrel.uncertainty
     assert next(g for g in report.risk.genotype if g.gene == "CYP2C19").kind == "uncertain"
 
 

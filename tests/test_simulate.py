@@ -107,7 +107,8 @@ def test_a_multi_sample_vcf_is_a_cohort_through_the_caller(loaded_graph: Graph, 
     """Six samples with every CYP2C19 defining position read (no missing position leaves a call open)."""
     samples = {"rs12248560": ["0/0", "0/0", "0/1", "0/0", "0/0", "1/1"],
                "rs12769205": ["0/0", "1/1", "0/1", "1/1", "0/1", "0/0"],
-               "rs4244285": ["0/0", "1/1", "0/1", "1/1", "0/1", "0/0"]}
+               "rs4244285": ["0/0", "1/1", "0/1", "1/1", "0/1", "0/0"],
+               "rs3758581": ["1/1"] * 6}  # GRCh38 carries *38 here; every other allele is defined on *1's base
     positions = ReferenceData(loaded_graph).definitions.genes["CYP2C19"].positions
     rows = [(p.chrom, p.pos, p.label, p.ref, ",".join(p.alts), None, *samples.get(p.label, ["0/0"] * 6))
             for p in positions]

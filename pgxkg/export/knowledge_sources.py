@@ -51,12 +51,16 @@ INFORES: dict[str, InfoRes] = {info.id: info for info in (
     InfoRes("infores:pharmgkb", "Pharmacogenomics Knowledgebase (PharmGKB, now ClinPGx)",
             "https://www.pharmgkb.org/", registered=True),
     InfoRes("infores:hpo", "Human Phenotype Ontology", "https://hpo.jax.org/", registered=True),
+    InfoRes("infores:pharmcat", "Pharmacogenomics Clinical Annotation Tool (PharmCAT) data files",
+            "https://pharmcat.clinpgx.org/", registered=False),
     InfoRes("infores:hpo-annotations", "Human Phenotype Ontology annotations", "https://hpo.jax.org/",
             registered=True),
 )}
 
 SOURCES: dict[str, KnowledgeSource] = {
     "cpic-tables": KnowledgeSource("infores:cpic"),
+    # allele definitions and diplotype -> phenotype tables, built by PharmCAT from CPIC/ClinPGx/PharmVar
+    "pharmcat": KnowledgeSource("infores:pharmcat"),
     "hpo": KnowledgeSource("infores:hpo-annotations",
                            by_kind={"PhenotypicFeature": "infores:hpo", "IS_A": "infores:hpo"}),
     "pharmgkb-annotations": KnowledgeSource("infores:pharmgkb"),
