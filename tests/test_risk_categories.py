@@ -150,13 +150,8 @@ def test_no_report_for_pharmcats_sample_genotypes_offers_a_risky_alternative(ref
     assert read == len(e2e_cases()) - len(NOT_READABLE_YET)
 
 
-# PharmCAT's notations the genotype parser does not read yet (issue 14 adds them), and the one
-# PharmCAT itself cannot call; a listed case that reads is a failure, so the list cannot go stale.
+# PharmCAT's genotypes the notation layer cannot read (issue 14 reads the rest: G6PD 'B (wildtype)',
+# MT-RNR1 'm.1555A>G', RYR1 HGVS names); a listed case that reads is a failure, so the list cannot go stale.
 NOT_READABLE_YET = {
-    "e2e-005": "G6PD 'B (wildtype)' names",
-    "e2e-021": "MT-RNR1 'm.1555A>G' variant name",
-    "e2e-062": "RYR1 HGVS name c.152C>A (not in the pinned tables)",
-    "e2e-063": "RYR1 HGVS name c.152C>A (not in the pinned tables)",
-    "e2e-073": "RYR1 HGVS names (not in the pinned tables)",
     "e2e-094": "CYP2D6 '*XXX' is an unknown allele in PharmCAT too",
 }
