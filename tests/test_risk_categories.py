@@ -155,8 +155,5 @@ def test_no_report_for_pharmcats_sample_genotypes_offers_a_risky_alternative(ref
 NOT_READABLE_YET = {
     "e2e-005": "G6PD 'B (wildtype)' names",
     "e2e-021": "MT-RNR1 'm.1555A>G' variant name",
-    "e2e-062": "RYR1 HGVS name c.152C>A (not in the pinned tables)",
-    "e2e-063": "RYR1 HGVS name c.152C>A (not in the pinned tables)",
-    "e2e-073": "RYR1 HGVS names (not in the pinned tables)",
     "e2e-094": "CYP2D6 '*XXX' is an unknown allele in PharmCAT too",
 }
