@@ -8,7 +8,7 @@ alternatives (``drug_evidence.cypher``) -> a ranked report per drug.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pgxkg.queries import uncertainty
@@ -87,12 +87,14 @@ def _report(genes: list[ResolvedGene], rows: list[dict], details: dict[str, tupl
         for drug, missing in needs.items() if drug not in fired
     ]
     verdicts = {d["drug"]: d for d in drugs}
-    tested = {g.gene for g in genes if g.determined}
+    checks = Checks(index, {g.gene for g in genes if g.determined}, drug_genes)
     for drug in drugs:
-        fired_ids = {r["id"] for r in drug["recommendations"]}
-        drug["alternatives"], drug["not_suitable"] = _alternatives(
-            drug, evidence.get(drug["drug"], {}), verdicts, fired_ids, Checks(index, tested, drug_genes))
-    drugs.sort(key=_rank)
+        if drug["category"] in ACTIONABLE:
+            drug["alternatives"], drug["not_suitable"] = _alternatives(
+                drug, evidence.get(drug["drug"], {}), verdicts, {r["id"] for r in drug["recommendations"]}, checks)
+        else:
+            drug["alternatives"], drug["not_suitable"] = [], []
+    drugs.sort(key=lambda d: _rank(d, evidence.get(d["drug"], {})))
     _source_phenotypes(genes, drugs)
     return {"genotype": [g.as_dict() for g in genes], "drugs": drugs}
 
@@ -175,6 +177,7 @@ class Checks:
     rules: RuleIndex
     tested: set[str]
     drug_genes: dict[str, dict[str, str]]
+    why: dict[str, str] = field(default_factory=dict)  # drug -> why this genotype flags it (per report)
 
 
 def _alternatives(drug: dict, evidence: dict, verdicts: dict[str, dict], fired: set[str],
@@ -190,50 +193,62 @@ def _alternatives(drug: dict, evidence: dict, verdicts: dict[str, dict], fired: 
     genotype (another CYP2D6 substrate for a CYP2D6 poor metabolizer), is offered as uncertain
     (``shares_genes``); the rest are suitable.
     """
-    if drug["category"] not in ACTIONABLE:
-        return [], []
-    if "_sorted" not in evidence:  # static per drug: sort once
-        evidence["_sorted"] = (
-            sorted(evidence.get("named") or [], key=lambda i: (i.get("drug") or "", i.get("via") or "")),
-            _same_mechanism(evidence),
-        )
-    named_items, class_items = evidence["_sorted"]
-    candidates: dict[str, dict] = {}
-    for item in named_items:
-        if item.get("drug") and item.get("via") in fired and item["drug"] != drug["drug"]:
-            candidates.setdefault(item["drug"], {"drug": item["drug"], "kind": "named_in_recommendation"})
-    mates = 0
-    for item in class_items:
-        if item["drug"] not in candidates and item["drug"] != drug["drug"] and mates < MAX_CLASS_ALTERNATIVES:
-            candidates[item["drug"]] = {"drug": item["drug"], "kind": "same_atc_class", "atc_class": item["atc_class"]}
-            mates += 1
+    fired_key = frozenset(fired)
+    cached = evidence.setdefault("_candidates", {})
+    if fired_key not in cached:  # static per drug and set of fired recommendations
+        cached[fired_key] = _candidates(drug["drug"], evidence, fired, checks)
     suitable, unsuitable = [], []
-    for candidate in candidates.values():
-        verdict = verdicts.get(candidate["drug"])
+    why = checks.why
+    risky_genes = set(drug["genes"])
+    for name, base, rule_genes, evidence_genes in cached[fired_key]:
+        verdict = verdicts.get(name)
         if verdict is not None and verdict["category"] in ACTIONABLE:
-            unsuitable.append({**candidate, "category": verdict["category"],
-                               "reason": f"{candidate['drug']}: {_why(verdict)}"})
+            if name not in why:
+                why[name] = _why(verdict)
+            unsuitable.append({**base, "category": verdict["category"], "reason": f"{name}: {why[name]}"})
             continue
-        untested = sorted(checks.rules.genes_by_drug.get(candidate["drug"], frozenset()) - checks.tested)
-        ruled = set(verdict["genes"]) if verdict is not None else set()
-        evidence_genes = checks.drug_genes.get(candidate["drug"], {})
-        shared = sorted(g for g in set(drug["genes"]) & set(evidence_genes) if g not in ruled)
+        candidate = dict(base)
+        untested = sorted(rule_genes - checks.tested)
         if verdict is not None:
             candidate["category"] = verdict["category"]
         if untested:
             candidate.update(suitable=False, needs_results_for=untested,
-                             reason=f"{candidate['drug']} has pharmacogenomic rules for {', '.join(untested)}, "
+                             reason=f"{name} has pharmacogenomic rules for {', '.join(untested)}, "
                                     f"which this genotype does not include: test before choosing it")
-        elif shared:
+            suitable.append(candidate)
+            continue
+        ruled = verdict["genes"] if verdict is not None else ()
+        shared = sorted(g for g in risky_genes.intersection(evidence_genes) if g not in ruled)
+        if shared:
             levels = "; ".join(f"{g}: {evidence_genes[g]}" for g in shared)
             candidate.update(suitable=False, shares_genes=shared,
-                             reason=f"{candidate['drug']} also has pharmacogenomic evidence for {', '.join(shared)} "
+                             reason=f"{name} also has pharmacogenomic evidence for {', '.join(shared)} "
                                     f"({levels}) but no guideline rule for this genotype: not known to be safe")
         else:
-            candidate.update(suitable=True, reason=_suitable_reason(candidate, verdict))
+            if verdict is not None and name not in why:
+                why[name] = _why(verdict)
+            candidate.update(suitable=True, reason=f"{name}: {why[name]} (standard care)" if verdict is not None
+                             else f"no pharmacogenomic rule for {name} applies to this genotype")
         suitable.append(candidate)
     suitable.sort(key=lambda c: not c["suitable"])  # suitable first, then those needing a result
     return suitable, unsuitable
+
+
+def _candidates(drug: str, evidence: dict, fired: set[str],
+                checks: Checks) -> list[tuple[str, dict, frozenset[str], dict[str, str]]]:
+    """The drug's candidate alternatives with what checking them needs (static per drug and fired set):
+    (name, the answer's base fields, the genes its rules test, its pharmacogenes with levels)."""
+    found: dict[str, dict] = {}
+    for item in sorted(evidence.get("named") or [], key=lambda i: (i.get("drug") or "", i.get("via") or "")):
+        if item.get("drug") and item.get("via") in fired and item["drug"] != drug:
+            found.setdefault(item["drug"], {"drug": item["drug"], "kind": "named_in_recommendation"})
+    mates = 0
+    for item in _same_mechanism(evidence):
+        if item["drug"] not in found and item["drug"] != drug and mates < MAX_CLASS_ALTERNATIVES:
+            found[item["drug"]] = {"drug": item["drug"], "kind": "same_atc_class", "atc_class": item["atc_class"]}
+            mates += 1
+    return [(name, base, checks.rules.genes_by_drug.get(name, frozenset()), checks.drug_genes.get(name, {}))
+            for name, base in found.items()]
 
 
 def _same_mechanism(evidence: dict) -> list[dict]:
@@ -257,12 +272,6 @@ def _why(verdict: dict) -> str:
     return f"{'; '.join(facts) or ', '.join(verdict.get('genes') or [])} -> {verdict['category']}"
 
 
-def _suitable_reason(candidate: dict, verdict: dict | None) -> str:
-    if verdict is None:
-        return f"no pharmacogenomic rule for {candidate['drug']} applies to this genotype"
-    return f"{candidate['drug']}: {_why(verdict)} (standard care)"
-
-
 def _parsed(value: object) -> dict[str, str] | None:
     """``["CYP2C9=Intermediate Metabolizer"]`` (how the graph stores a map) as a dict."""
     if not value:
@@ -272,9 +281,14 @@ def _parsed(value: object) -> dict[str, str] | None:
     return dict(str(item).split("=", 1) for item in value if "=" in str(item))  # type: ignore[union-attr]
 
 
-def _rank(drug: dict) -> tuple:
-    """Severity, then the drug's best CPIC level, then its best PharmGKB level, then name."""
-    return (CATEGORY_RANK[drug["category"]], *_level_ranks(drug["levels"]), drug["drug"])
+def _rank(drug: dict, evidence: dict | None = None) -> tuple:
+    """Severity, then the drug's best CPIC level, then its best PharmGKB level, then name (the level
+    ranks are static per drug: with its ``evidence`` cache they are computed once and kept there)."""
+    if evidence is None:
+        return (CATEGORY_RANK[drug["category"]], *_level_ranks(drug["levels"]), drug["drug"])
+    if "_level_ranks" not in evidence:
+        evidence["_level_ranks"] = _level_ranks(drug["levels"])
+    return (CATEGORY_RANK[drug["category"]], *evidence["_level_ranks"], drug["drug"])
 
 
 def _level_ranks(levels: list[dict]) -> tuple[int, int]:
