@@ -118,10 +118,11 @@ def test_search_expand_risk_and_download(loaded_graph: Graph, page, server: str,
 
     page.fill("#genotype", "CYP2C19 *2/*2")
     page.click("#check-risk")
-    page.wait_for_function("explorer.node('Drug:clopidogrel').hasClass('risk-avoid')")
+    # CPIC: avoid clopidogrel *if possible*, use prasugrel or ticagrelor: an alternative
+    page.wait_for_function("explorer.node('Drug:clopidogrel').hasClass('risk-alternative')")
     risk = page.locator("#risks li[data-node='Drug:clopidogrel']")
-    assert "avoid" in risk.inner_text() and "prasugrel" in risk.inner_text()
-    assert "risk: avoid" in page.locator("#legend").inner_text()
+    assert "alternative" in risk.inner_text() and "instead: prasugrel" in risk.inner_text()
+    assert "risk: alternative" in page.locator("#legend").inner_text()
     page.wait_for_timeout(300)
     page.screenshot(path=ARTIFACTS / "explorer-genotype-CYP2C19-2-2.png")
 
@@ -132,7 +133,7 @@ def test_search_expand_risk_and_download(loaded_graph: Graph, page, server: str,
     download.value.save_as(saved)
     view = nx.read_graphml(saved, force_multigraph=True)
     clopidogrel = next(data for _, data in view.nodes(data=True) if data["pgxkg_id"] == "Drug:clopidogrel")
-    assert clopidogrel["role"] == "risk:avoid"
+    assert clopidogrel["role"] == "risk:alternative"
     assert set(view.nodes) == set(page.evaluate("explorer.cy.nodes().map(n => n.id())"))
 
 
