@@ -207,7 +207,7 @@ def _alternatives(drug: dict, evidence: dict, verdicts: dict[str, dict], fired: 
                 why[name] = _why(verdict)
             unsuitable.append({**base, "category": verdict["category"], "reason": f"{name}: {why[name]}"})
             continue
-        candidate = dict(base)
+        candidate = {**base, "needs_results_for": [], "shares_genes": []}  # the model's full shape
         untested = sorted(rule_genes - checks.tested)
         if verdict is not None:
             candidate["category"] = verdict["category"]
