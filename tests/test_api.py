@@ -121,7 +121,7 @@ def test_variant_defines_allele(client: httpx.Client, loaded_graph: Graph) -> No
 
 def test_allele(client: httpx.Client, loaded_graph: Graph) -> None:
     body = client.get("/alleles/CYP2C19*2").json()
-    assert body["properties"]["function"].lower() == "no function"  # CPIC tables: "No Function"; PharmCAT: "No function"
+    assert body["properties"]["function"].lower() == "no function"  # "No function" in PharmCAT
     assert "rs4244285" in neighbours(body, "DEFINED_BY", "Variant")["sample"]
     assert_problem(client.get("/alleles/CYP2C19*999"), 404)
 
