@@ -289,6 +289,65 @@ def _risk_from_vcf(vcf: str, sample: str | None, extra: list, fmt: str) -> None:
         _print_risk_table(report.risk)
 
 
+@app.command("report")
+@reports_errors
+def report_command(
+    out: str = typer.Option(..., "--out", "-o", help="report.html, report.pdf or report.fhir.json; a folder for "
+                                                    "several samples (one file per sample)."),
+    genotype: str = typer.Option(None, "--genotype", "-g", help="A genotype (file or inline text); with --vcf or "
+                                 "--pharmcat, genes given here (e.g. CYP2D6) win over theirs."),
+    vcf: str = typer.Option(None, "--vcf", help="A GRCh38 VCF to call alleles from."),
+    sample: str = typer.Option(None, "--sample", help="With --vcf: the sample to report (default: every sample)."),
+    pharmcat: str = typer.Option(None, "--pharmcat", help="PharmCAT's results: report.json, phenotype.json or an "
+                                                          "outside-call TSV."),
+    fmt: str = typer.Option(None, "--format", help="html, pdf or fhir (default: from --out's name)."),
+) -> None:
+    """The patient's report: printable HTML or PDF for clinicians, FHIR R4 (Genomics Reporting IG) for records."""
+    from pathlib import Path
+
+    from pgxkg.graph.connection import Graph
+    from pgxkg.queries.genotype_input import read_genotype
+    from pgxkg.reference import ReferenceData
+    from pgxkg.report import inputs, service
+
+    if vcf and pharmcat:
+        raise typer.BadParameter("give --vcf or --pharmcat, not both")
+    if not (vcf or pharmcat or genotype):
+        raise typer.BadParameter("give --genotype, --vcf or --pharmcat")
+    target = Path(out)
+    if fmt or (target.suffix and not target.is_dir()):
+        service.format_of(target, fmt)  # a bad format fails before any work
+    given = read_genotype(genotype, allow_files=True) if genotype else []
+    with Graph.connect() as graph:
+        reference = ReferenceData(graph)
+        context = inputs.context(reference)
+        if vcf:
+            reports = inputs.vcf_reports(reference, Path(vcf), context, sample, given)
+        elif pharmcat:
+            text = _read_text(Path(pharmcat))
+            reports = [inputs.pharmcat_report(reference, text, Path(pharmcat).name, context, given)]
+        else:
+            reports = [inputs.genotype_report(reference, given, context)]
+        codes = inputs.codes(reference, reports)
+    written = service.write(reports, target, fmt, codes)
+    for report, path in zip(reports, written, strict=True):
+        counts = ", ".join(f"{g.title.lower()} {len(g.drugs)}" for g in report.groups) or "no guideline rule applies"
+        err.print(f"{report.sample or 'report'}: {counts} -> {path}", highlight=False)
+
+
+def _read_text(path: Any) -> str:
+    from pgxkg.errors import InvalidInput
+
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise InvalidInput(f"{path}: cannot be read ({error.strerror})") from None
+
+
 @app.command("call")
 @reports_errors
 def call_command(
