@@ -46,6 +46,14 @@ class GeneResult(BaseModel):
     uncertain: bool = Field(False, description="the call leaves several diplotypes possible")
     note: str | None = Field(None, description="how a PharmCAT call was read, when not as it was written")
 
+    @property
+    def result(self) -> str:
+        """The result without the gene's name: ``*2/*2``, ``Poor Metabolizer``, ``*57:01 positive``."""
+        if self.uncertain:
+            return "uncertain call"
+        shown = self.diplotype or self.given
+        return shown[len(self.gene):].strip() if shown.upper().startswith(self.gene.upper()) else shown
+
 
 class UnreadGene(BaseModel):
     """A gene in the input that the loaded data cannot read (e.g. an allele newer than the data)."""

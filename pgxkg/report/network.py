@@ -21,11 +21,12 @@ from pgxkg.report.model import DrugEntry, GeneResult, PatientReport
 from pgxkg.vocab import CATEGORY_RANK, Category
 
 MAX_NODES = 60
-MAX_ROWS = 30  # nodes per column, so a column fits a 900-pixel-high view at full size
+MAX_ROWS = 28  # nodes per column, so a column fits a 900-pixel-high view at full size
 MAX_ALTERNATIVES_PER_DRUG = 2
+ALTERNATIVE_RESERVE = 6  # nodes kept for alternatives when drugs would fill the budget
 FONT_SIZE = 12
-ROW_HEIGHT = 28
-NODE_HEIGHT = 22
+ROW_HEIGHT = 26
+NODE_HEIGHT = 20
 COLUMN_GAP = 70
 MAX_LABEL = 30
 DRAWN = (Category.AVOID, Category.ALTERNATIVE, Category.ADJUST_DOSE, Category.CAUTION, Category.NEEDS_RESULT)
@@ -46,6 +47,7 @@ class NetworkNode(BaseModel):
     kind: str = Field(description="gene, phenotype, drug or alternative")
     label: str = Field(description="the text drawn (shortened to fit)")
     title: str = Field(description="the full text, shown on hover")
+    key: str = Field(description="the graph node's key (gene symbol, phenotype id, drug id)")
     category: str | None = Field(None, description="a drug's category for this genotype")
     colour: str = Field(description="fill")
     border: str
@@ -102,7 +104,8 @@ def build(report: PatientReport) -> PatientNetwork:
             not_drawn[drug.category.value] = not_drawn.get(drug.category.value, 0) + 1
         elif not set(drug.genes) & set(by_gene):
             not_drawn["needs an untested gene"] = not_drawn.get("needs an untested gene", 0) + 1
-    room = min(MAX_ROWS, MAX_NODES - 2 * len(genes))
+    wanted = len({a.drug for d in drugs for a in d.instead[:MAX_ALTERNATIVES_PER_DRUG]})
+    room = min(MAX_ROWS, MAX_NODES - 2 * len(genes) - min(ALTERNATIVE_RESERVE, wanted))
     drugs.sort(key=lambda d: (CATEGORY_RANK[d.category], d.drug))
     if len(drugs) > room:
         not_drawn["over the node budget"] = len(drugs) - max(room, 0)
@@ -114,10 +117,11 @@ def build(report: PatientReport) -> PatientNetwork:
     gene_colour, phenotype_colour = colours["types"]["Gene"], colours["types"]["Phenotype"]
     for gene in genes:
         nodes[f"gene:{gene.gene}"] = _node(f"gene:{gene.gene}", "gene", _gene_label(gene), _gene_title(gene),
-                                           gene_colour)
+                                           gene_colour, key=gene.gene)
         phenotype = _phenotype_label(gene)
         nodes[f"phenotype:{gene.gene}"] = _node(f"phenotype:{gene.gene}", "phenotype", phenotype,
-                                                f"{gene.gene}: {phenotype}", phenotype_colour)
+                                                f"{gene.gene}: {phenotype}", phenotype_colour,
+                                                key=f"{gene.gene}:{gene.phenotype}" if gene.phenotype else "")
         edges.append(NetworkEdge(id=f"e:gene:{gene.gene}", source=f"gene:{gene.gene}",
                                  target=f"phenotype:{gene.gene}", kind="genotype", colour=NEUTRAL_COLOUR,
                                  label=" / ".join(gene.how) or gene.given))
@@ -126,14 +130,15 @@ def build(report: PatientReport) -> PatientNetwork:
         nodes[f"drug:{drug.drug}"] = _node(f"drug:{drug.drug}", "drug", drug.drug,
                                            f"{drug.drug}: {drug.category.value.replace('_', ' ')}"
                                            + (f" ({drug.category_reason})" if drug.category_reason else ""),
-                                           colour, drug.category.value)
+                                           colour, drug.category.value, key=drug.drug)
         for gene in sorted(set(drug.genes) & set(by_gene)):
             edges.append(NetworkEdge(id=f"e:{gene}:{drug.drug}", source=f"phenotype:{gene}",
                                      target=f"drug:{drug.drug}", kind="recommendation",
                                      category=drug.category.value, colour=colour, label=_verdicts(drug, gene)))
     for name, (reason, sources) in alternatives.items():
         ident = f"alternative:{name}"
-        nodes[ident] = _node(ident, "alternative", name, f"{name}: {reason}", "#FFFFFF", None, ALTERNATIVE_COLOUR)
+        nodes[ident] = _node(ident, "alternative", name, f"{name}: {reason}", "#FFFFFF", None, ALTERNATIVE_COLOUR,
+                             key=name)
         for source in sources:
             edges.append(NetworkEdge(id=f"e:{source}:alt:{name}", source=f"drug:{source}", target=ident,
                                      kind="alternative", colour=ALTERNATIVE_COLOUR, dashed=True,
@@ -164,9 +169,9 @@ def _alternatives(drugs: list[DrugEntry], budget: int) -> dict[str, tuple[str, l
 
 
 def _node(ident: str, kind: str, label: str, title: str, colour: str, category: str | None = None,
-          border: str | None = None) -> NetworkNode:
+          border: str | None = None, key: str = "") -> NetworkNode:
     shown = _short(label)
-    return NetworkNode(id=ident, kind=kind, label=shown, title=title, category=category, colour=colour,
+    return NetworkNode(id=ident, kind=kind, label=shown, title=title, key=key, category=category, colour=colour,
                        border=border or colour, text_colour=_readable_on(colour), x=0, y=0,
                        width=round(text_width(shown) + 18, 1), height=NODE_HEIGHT)
 
@@ -180,14 +185,7 @@ def _readable_on(fill: str) -> str:
 
 
 def _gene_label(gene: GeneResult) -> str:
-    value = gene.given[len(gene.gene):].strip() if gene.given.upper().startswith(gene.gene.upper()) else gene.given
-    if gene.uncertain:
-        value = "uncertain call"
-    elif gene.diplotype:
-        value = gene.diplotype[len(gene.gene):].strip() if gene.diplotype.startswith(gene.gene) else gene.diplotype
-    elif gene.kind == "phenotype":
-        value = ""
-    return f"{gene.gene} {value}".strip()
+    return gene.gene if gene.kind in ("phenotype", "rsid") else f"{gene.gene} {gene.result}"
 
 
 def _gene_title(gene: GeneResult) -> str:
@@ -201,6 +199,8 @@ def _gene_title(gene: GeneResult) -> str:
 def _phenotype_label(gene: GeneResult) -> str:
     if gene.uncertain:
         return "uncertain: needs a result"
+    if gene.kind == "rsid":  # a variant's genotype is the fact the rules test (VKORC1 rs9923231 T/T)
+        return gene.given
     phenotype = gene.phenotype or "no phenotype"
     if phenotype.startswith(gene.gene):  # HLA: "HLA-B*57:01 positive" reads as "*57:01 positive"
         phenotype = phenotype.replace(f"{gene.gene}", "")
@@ -264,7 +264,9 @@ def _layout(nodes: list[NetworkNode], edges: list[NetworkEdge]) -> tuple[float, 
 
 def cytoscape(network: PatientNetwork) -> dict:
     """Cytoscape.js elements with preset positions (the explorer's patient view)."""
+    labels = {"gene": "Gene", "phenotype": "Phenotype", "drug": "Drug", "alternative": "Drug"}
     nodes = [{"data": {"id": n.id, "label": n.label, "title": n.title, "kind": n.kind, "category": n.category,
+                       "key": n.key, "pgxkg_id": f"{labels[n.kind]}:{n.key}" if n.key else None,
                        "colour": n.colour, "border": n.border, "text_colour": n.text_colour, "w": n.width,
                        "h": n.height},
               "position": {"x": n.x, "y": n.y}, "classes": " ".join(c for c in (n.kind, n.category) if c)}
