@@ -145,7 +145,7 @@ def _recommendation(rec: RecommendationModel) -> RecommendationEntry:
 
 def _untested(risk: RiskReportModel, context: ReportContext, calls: SampleCallsModel | None) -> list[UntestedGene]:
     """Genes with guideline rules that the report has no result for, with the drugs they could change."""
-    tested = {g.gene.upper() for g in risk.genotype if g.kind != "uncertain"}
+    tested = {g.gene.upper() for g in risk.genotype}  # an uncertain call was tested: its drugs say what is open
     reasons: dict[str, str] = {}
     if calls is not None:
         reasons.update({gene: "no defining position in the VCF" for gene in calls.genes_not_in_vcf})
