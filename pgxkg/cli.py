@@ -500,23 +500,52 @@ def export_command(
 @app.command("figure")
 @reports_errors
 def figure_command(
-    center: list[str] = typer.Option(..., "--center", "-c", help="An entity (repeatable)."),
     out: str = typer.Option(..., "--out", "-o", help="fig.svg, fig.png or fig.pdf"),
-    depth: int = typer.Option(1, "--depth", "-d", help="Rings around each center (1-3)."),
-    limit: int = typer.Option(40, "--limit", help="Most nodes around each center."),
+    kind: str = typer.Option("neighbourhood", "--kind", "-k", help="neighbourhood (around --center), heatmap "
+                             "(genes x drugs by evidence level) or network (genes, drugs, diseases around --center)"),
+    center: list[str] = typer.Option(None, "--center", "-c", help="An entity (repeatable)."),
+    gene: list[str] = typer.Option(None, "--gene", "-g", help="heatmap: the genes (repeatable; default: --top)."),
+    top: int = typer.Option(15, "--top", help="heatmap: the genes with the most strong gene-drug evidence."),
+    drugs: int = typer.Option(40, "--drugs", help="heatmap: at most this many drugs (strongest first)."),
+    depth: int = typer.Option(1, "--depth", "-d", help="neighbourhood: rings around each center (1-3)."),
+    limit: int = typer.Option(None, "--limit", help="Most nodes around each center (neighbourhood: 40; "
+                                                    "network: neighbours of each kind, 12)."),
     title: str = typer.Option(None, help="Figure title (default: the centers)."),
 ) -> None:
-    """A static network figure for a paper: coloured by type, labelled, with a legend."""
+    """A static figure for a paper: a neighbourhood, the gene-drug evidence heatmap, or a gene-drug-disease network."""
     from pathlib import Path
 
-    from pgxkg.export.figure import draw
-    from pgxkg.export.select import Selection, select
+    from pgxkg.errors import InvalidInput
     from pgxkg.graph.connection import Graph
 
-    selection = Selection(centers=tuple(center), depth=depth, limit=limit).check()
+    if kind not in {"neighbourhood", "heatmap", "network"}:
+        raise InvalidInput(f"--kind {kind!r}: use neighbourhood, heatmap or network")
+    if kind != "heatmap" and not center:
+        raise InvalidInput(f"a {kind} figure needs --center")
+    if not 1 <= top <= 100 or not 1 <= drugs <= 200:
+        raise InvalidInput("--top must be 1-100 and --drugs 1-200")
+    target = Path(out)
     with Graph.connect() as graph:
+        if kind == "heatmap":
+            from pgxkg.export import heatmap
+
+            found = heatmap.matrix(heatmap.evidence_rows(graph, gene), gene, top, drugs)
+            heatmap.draw(found, target, title or "")
+            err.print(f"{len(found.genes)} genes x {len(found.drugs)} drugs -> {out}")
+            return
+        if kind == "network":
+            from pgxkg.export import network_figure
+
+            drawn = network_figure.select(graph, list(center), limit or 12)
+            network_figure.draw(drawn, target, title or ", ".join(center))
+            err.print(f"{drawn.number_of_nodes()} nodes, {drawn.number_of_edges()} links -> {out}")
+            return
+        from pgxkg.export.figure import draw
+        from pgxkg.export.select import Selection, select
+
+        selection = Selection(centers=tuple(center), depth=depth, limit=limit or 40).check()
         selected = select(graph, selection)
-    draw(selected, Path(out), title=title or ", ".join(center), centers=list(center))
+    draw(selected, target, title=title or ", ".join(center), centers=list(center))
     err.print(f"{selected.number_of_nodes()} nodes, {selected.number_of_edges()} relationships -> {out}")
 
 
