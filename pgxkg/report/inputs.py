@@ -118,7 +118,8 @@ def pharmcat_document(reference: ReferenceData, data: Any, origin: str) -> Pharm
     if isinstance(data.get("geneReports"), dict):
         reports: dict[str, dict] = {}
         for source in sorted(data["geneReports"], key=lambda s: (s != "CPIC", s)):
-            for gene, entry in (data["geneReports"][source] or {}).items():
+            by_gene = data["geneReports"][source]
+            for gene, entry in (by_gene.items() if isinstance(by_gene, dict) else ()):
                 reports.setdefault(gene, entry)
     else:
         reports = data["genes"]
@@ -133,15 +134,16 @@ def pharmcat_document(reference: ReferenceData, data: Any, origin: str) -> Pharm
 
 
 def _read_gene(reference: ReferenceData, gene: str, entry: dict, result: PharmcatGenotype) -> None:
-    calls = [d for d in entry.get("recommendationDiplotypes") or entry.get("sourceDiplotypes") or []
-             if isinstance(d, dict) and d.get("label")]
+    listed = entry.get("recommendationDiplotypes") or entry.get("sourceDiplotypes") or []
+    calls = [d for d in (listed if isinstance(listed, list) else []) if isinstance(d, dict) and d.get("label")]
     if entry.get("callSource") == "NONE" or not calls or str(calls[0]["label"]).strip().lower() in _NO_CALL:
         return
     label = str(calls[0]["label"])
     if len(calls) > 1:
         result.unread[gene] = f"PharmCAT called several diplotypes ({', '.join(c['label'] for c in calls)})"
         return
-    phenotypes = [str(p) for p in calls[0].get("phenotypes") or [] if str(p).strip().lower() not in _NO_CALL]
+    given = calls[0].get("phenotypes")
+    phenotypes = [str(p) for p in (given if isinstance(given, list) else []) if str(p).strip().lower() not in _NO_CALL]
     tried = []
     for value in [label, *phenotypes[:1]]:
         try:
