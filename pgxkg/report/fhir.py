@@ -26,11 +26,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
 from pgxkg.report.model import DrugEntry, GeneResult, PatientReport
@@ -76,6 +76,19 @@ class Codes:
 
 def bundle(report: PatientReport, codes: Codes | None = None, presented_html: str | None = None) -> Bundle:
     """The report as a validated ``Bundle`` (type collection; references are ``urn:uuid:`` full URLs)."""
+    return Bundle.model_validate(bundle_data(report, codes, presented_html))
+
+
+def bundle_json(report: PatientReport, codes: Codes | None = None, presented_html: str | None = None) -> str:
+    """The Bundle as FHIR JSON text, validated by ``fhir.resources`` (the text is the data validated; the
+    tests check that it round-trips through the library unchanged)."""
+    data = bundle_data(report, codes, presented_html)
+    Bundle.model_validate(data)  # every entry is validated as its own resource type on the way
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def bundle_data(report: PatientReport, codes: Codes | None = None, presented_html: str | None = None) -> dict:
+    """The Bundle as plain JSON-ready data (not validated: ``bundle`` and ``bundle_json`` validate it)."""
     codes = codes or Codes()
     ids = _Ids(hashlib.sha256(report.model_dump_json().encode()).hexdigest())
     patient = ids.ref("patient")
@@ -97,17 +110,9 @@ def bundle(report: PatientReport, codes: Codes | None = None, presented_html: st
     report_ref = ids.ref("report")
     entries.insert(1, (report_ref, _diagnostic_report(report, ids.id("report"), patient,
                                                       list(genotypes.values()) + implications, presented_html)))
-    for _, resource in entries:
-        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
-    return Bundle.model_validate({
-        "resourceType": "Bundle", "id": ids.id("bundle"), "type": "collection", "timestamp": report.generated_at,
-        "identifier": {"system": "urn:ietf:rfc:3986", "value": ids.ref("bundle")},
-        "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries]})
-
-
-def bundle_json(report: PatientReport, codes: Codes | None = None, presented_html: str | None = None) -> str:
-    """The Bundle as FHIR JSON text (UTF-8)."""
-    return bundle(report, codes, presented_html).model_dump_json(exclude_none=True, indent=2)
+    return {"resourceType": "Bundle", "id": ids.id("bundle"), "type": "collection", "timestamp": report.generated_at,
+            "identifier": {"system": "urn:ietf:rfc:3986", "value": ids.ref("bundle")},
+            "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries]}
 
 
 class _Ids:
@@ -166,7 +171,7 @@ def _genotype(gene: GeneResult, ident: str, patient: str, report: PatientReport,
             {"code": _code(LOINC, "48018-6", "Gene studied [ID]"), "valueCodeableConcept": studied},
             {"code": _code(TBD, "conclusion-string"), "valueString": "; ".join(conclusion)},
         ],
-        "note": [{"text": text} for text in _call_notes(gene)],
+        "note": [{"text": text} for text in _call_notes(gene)],  # never empty: says how the gene was obtained
     }
 
 
@@ -236,8 +241,10 @@ def _implication(drug: DrugEntry, ident: str, patient: str, derived: list[str], 
                             "text": drug.category.value.replace("_", " ")}],
         "derivedFrom": [{"reference": ref} for ref in derived],
         "component": components,
-        "note": [{"text": text} for text in _drug_notes(drug)],
     }
+    notes = _drug_notes(drug)
+    if notes:  # FHIR allows no empty arrays
+        resource["note"] = [{"text": text} for text in notes]
     if extensions:
         resource["extension"] = extensions
     return resource
