@@ -12,8 +12,8 @@ DiagnosticReport, Patient and Bundle have the same elements as R4 4.0.1 for ever
 - ``Observation`` per drug, profile ``therapeutic-implication``: code ``tbd-codes-cs#therapeutic-implication``,
   components ``medication-assessed`` (LOINC 51963-7; RxNorm where known), ``therapeutic-implication``
   per gene (LOINC answer codes of the IG's GeneticTherapeuticImplicationsVS: LA9657-3 Poor metabolizer...),
-  ``evidence-level`` (LOINC 93044-6: the PharmGKB/ClinPGx level in the IG's PharmGKB code system, the
-  CPIC level as text), ``conclusion-string`` (the deciding recommendation); ``interpretation``: the
+  ``evidence-level`` (LOINC 93044-6, for each gene the drug's rules test: the PharmGKB/ClinPGx level in
+  the IG's PharmGKB code system, the CPIC level as text), ``conclusion-string`` (the deciding recommendation); ``interpretation``: the
   category (``urn:pgxkg:category``); ``note``: every source's recommendation, the alternatives;
   ``derivedFrom``: the genotype Observations; the guideline and PMIDs as ``workflow-relatedArtifact``.
 - ``DiagnosticReport``, profile ``genomic-report``: LOINC 51969-4 (Genetic analysis report), category
@@ -208,7 +208,7 @@ def _implication(drug: DrugEntry, ident: str, patient: str, derived: list[str], 
         if gene is not None:
             components.append({"code": _code(TBD, "therapeutic-implication"),
                                "valueCodeableConcept": _implication_value(gene)})
-    for level in drug.levels:
+    for level in (lv for lv in drug.levels if lv.gene in drug.genes):  # the genes its rules test
         if level.pharmgkb_level:
             value: dict[str, Any] = {"text": f"{level.gene}: PharmGKB/ClinPGx level {level.pharmgkb_level}"}
             if level.pharmgkb_level in PHARMGKB_LEVEL_CODES:
