@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Body, File, Form, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from pgxkg.api import uploads
 from pgxkg.api.deps import ReferenceDep
 from pgxkg.api.problems import responses
 from pgxkg.errors import InvalidInput
@@ -83,11 +82,7 @@ def post_report_vcf(
     if format not in {"html", "fhir"}:
         raise InvalidInput(f"format {format!r}: use html or fhir")
     extra = read_genotype({"outside_calls": outside_calls}) if outside_calls else []
-    with tempfile.TemporaryDirectory(prefix="pgxkg-report-") as folder:
-        path = Path(folder) / (Path(vcf.filename or "upload.vcf").name or "upload.vcf")
-        with path.open("wb") as handle:
-            while chunk := vcf.file.read(1 << 20):
-                handle.write(chunk)
+    with uploads.saved(vcf) as path:
         reports = inputs.vcf_reports(reference, path, inputs.context(reference), sample or None, extra)
     if len(reports) != 1:
         raise InvalidInput(f"the VCF holds {len(reports)} samples: name one in 'sample'",

@@ -13,8 +13,9 @@ DiagnosticReport, Patient and Bundle have the same elements as R4 4.0.1 for ever
   components ``medication-assessed`` (LOINC 51963-7; RxNorm where known), ``therapeutic-implication``
   per gene (LOINC answer codes of the IG's GeneticTherapeuticImplicationsVS: LA9657-3 Poor metabolizer...),
   ``evidence-level`` (LOINC 93044-6, for each gene the drug's rules test: the PharmGKB/ClinPGx level in
-  the IG's PharmGKB code system, the CPIC level as text), ``conclusion-string`` (the deciding recommendation); ``interpretation``: the
-  category (``urn:pgxkg:category``); ``note``: every source's recommendation, the alternatives;
+  the IG's PharmGKB code system, the CPIC level as text), ``conclusion-string`` (the deciding
+  recommendation); ``interpretation``: the category (``urn:pgxkg:category``); ``note``: every source's
+  recommendation, the alternatives;
   ``derivedFrom``: the genotype Observations; the guideline and PMIDs as ``workflow-relatedArtifact``.
 - ``DiagnosticReport``, profile ``genomic-report``: LOINC 51969-4 (Genetic analysis report), category
   GE, every Observation in ``result``, a summary ``conclusion``, the data sources as
