@@ -301,6 +301,65 @@ def _risk_from_vcf(vcf: str, sample: str | None, extra: list, fmt: str) -> None:
         _print_risk_table(report.risk)
 
 
+@app.command("report")
+@reports_errors
+def report_command(
+    out: str = typer.Option(..., "--out", "-o", help="report.html, report.pdf or report.fhir.json; a folder for "
+                                                    "several samples (one file per sample)."),
+    genotype: str = typer.Option(None, "--genotype", "-g", help="A genotype (file or inline text); with --vcf or "
+                                 "--pharmcat, genes given here (e.g. CYP2D6) win over theirs."),
+    vcf: str = typer.Option(None, "--vcf", help="A GRCh38 VCF to call alleles from."),
+    sample: str = typer.Option(None, "--sample", help="With --vcf: the sample to report (default: every sample)."),
+    pharmcat: str = typer.Option(None, "--pharmcat", help="PharmCAT's results: report.json, phenotype.json or an "
+                                                          "outside-call TSV."),
+    fmt: str = typer.Option(None, "--format", help="html, pdf or fhir (default: from --out's name)."),
+) -> None:
+    """The patient's report: printable HTML or PDF for clinicians, FHIR R4 (Genomics Reporting IG) for records."""
+    from pathlib import Path
+
+    from pgxkg.graph.connection import Graph
+    from pgxkg.queries.genotype_input import read_genotype
+    from pgxkg.reference import ReferenceData
+    from pgxkg.report import inputs, service
+
+    if vcf and pharmcat:
+        raise typer.BadParameter("give --vcf or --pharmcat, not both")
+    if not (vcf or pharmcat or genotype):
+        raise typer.BadParameter("give --genotype, --vcf or --pharmcat")
+    target = Path(out)
+    if fmt or (target.suffix and not target.is_dir()):
+        service.format_of(target, fmt)  # a bad format fails before any work
+    given = read_genotype(genotype, allow_files=True) if genotype else []
+    with Graph.connect() as graph:
+        reference = ReferenceData(graph)
+        context = inputs.context(reference)
+        if vcf:
+            reports = inputs.vcf_reports(reference, Path(vcf), context, sample, given)
+        elif pharmcat:
+            text = _read_text(Path(pharmcat))
+            reports = [inputs.pharmcat_report(reference, text, Path(pharmcat).name, context, given)]
+        else:
+            reports = [inputs.genotype_report(reference, given, context)]
+        codes = inputs.codes(reference, reports)
+    written = service.write(reports, target, fmt, codes)
+    for report, path in zip(reports, written, strict=True):
+        counts = ", ".join(f"{g.title.lower()} {len(g.drugs)}" for g in report.groups) or "no guideline rule applies"
+        err.print(f"{report.sample or 'report'}: {counts} -> {path}", highlight=False)
+
+
+def _read_text(path: Any) -> str:
+    from pgxkg.errors import InvalidInput
+
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise InvalidInput(f"{path}: cannot be read ({error.strerror})") from None
+
+
 @app.command("call")
 @reports_errors
 def call_command(
@@ -454,23 +513,52 @@ def export_command(
 @app.command("figure")
 @reports_errors
 def figure_command(
-    center: list[str] = typer.Option(..., "--center", "-c", help="An entity (repeatable)."),
     out: str = typer.Option(..., "--out", "-o", help="fig.svg, fig.png or fig.pdf"),
-    depth: int = typer.Option(1, "--depth", "-d", help="Rings around each center (1-3)."),
-    limit: int = typer.Option(40, "--limit", help="Most nodes around each center."),
+    kind: str = typer.Option("neighbourhood", "--kind", "-k", help="neighbourhood (around --center), heatmap "
+                             "(genes x drugs by evidence level) or network (genes, drugs, diseases around --center)"),
+    center: list[str] = typer.Option(None, "--center", "-c", help="An entity (repeatable)."),
+    gene: list[str] = typer.Option(None, "--gene", "-g", help="heatmap: the genes (repeatable; default: --top)."),
+    top: int = typer.Option(15, "--top", help="heatmap: the genes with the most strong gene-drug evidence."),
+    drugs: int = typer.Option(40, "--drugs", help="heatmap: at most this many drugs (strongest first)."),
+    depth: int = typer.Option(1, "--depth", "-d", help="neighbourhood: rings around each center (1-3)."),
+    limit: int = typer.Option(None, "--limit", help="Most nodes around each center (neighbourhood: 40; "
+                                                    "network: neighbours of each kind, 12)."),
     title: str = typer.Option(None, help="Figure title (default: the centers)."),
 ) -> None:
-    """A static network figure for a paper: coloured by type, labelled, with a legend."""
+    """A static figure for a paper: a neighbourhood, the gene-drug evidence heatmap, or a gene-drug-disease network."""
     from pathlib import Path
 
-    from pgxkg.export.figure import draw
-    from pgxkg.export.select import Selection, select
+    from pgxkg.errors import InvalidInput
     from pgxkg.graph.connection import Graph
 
-    selection = Selection(centers=tuple(center), depth=depth, limit=limit).check()
+    if kind not in {"neighbourhood", "heatmap", "network"}:
+        raise InvalidInput(f"--kind {kind!r}: use neighbourhood, heatmap or network")
+    if kind != "heatmap" and not center:
+        raise InvalidInput(f"a {kind} figure needs --center")
+    if not 1 <= top <= 100 or not 1 <= drugs <= 200:
+        raise InvalidInput("--top must be 1-100 and --drugs 1-200")
+    target = Path(out)
     with Graph.connect() as graph:
+        if kind == "heatmap":
+            from pgxkg.export import heatmap
+
+            found = heatmap.matrix(heatmap.evidence_rows(graph, gene), gene, top, drugs)
+            heatmap.draw(found, target, title or "")
+            err.print(f"{len(found.genes)} genes x {len(found.drugs)} drugs -> {out}")
+            return
+        if kind == "network":
+            from pgxkg.export import network_figure
+
+            drawn = network_figure.select(graph, list(center), limit or 12)
+            network_figure.draw(drawn, target, title or ", ".join(center))
+            err.print(f"{drawn.number_of_nodes()} nodes, {drawn.number_of_edges()} links -> {out}")
+            return
+        from pgxkg.export.figure import draw
+        from pgxkg.export.select import Selection, select
+
+        selection = Selection(centers=tuple(center), depth=depth, limit=limit or 40).check()
         selected = select(graph, selection)
-    draw(selected, Path(out), title=title or ", ".join(center), centers=list(center))
+    draw(selected, target, title=title or ", ".join(center), centers=list(center))
     err.print(f"{selected.number_of_nodes()} nodes, {selected.number_of_edges()} relationships -> {out}")
 
 

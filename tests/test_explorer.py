@@ -118,23 +118,71 @@ def test_search_expand_risk_and_download(loaded_graph: Graph, page, server: str,
 
     page.fill("#genotype", "CYP2C19 *2/*2")
     page.click("#check-risk")
-    # CPIC: avoid clopidogrel *if possible*, use prasugrel or ticagrelor: an alternative
-    page.wait_for_function("explorer.node('Drug:clopidogrel').hasClass('risk-alternative')")
+    # CYP2C19 *2/*2: CPIC's "avoid standard dose clopidogrel if possible; use prasugrel or ticagrelor"
+    page.wait_for_function("['risk-avoid', 'risk-alternative']"
+                           ".some(c => explorer.node('Drug:clopidogrel').hasClass(c))")
+    category = page.evaluate("explorer.node('Drug:clopidogrel').data('category')")
+    assert category == "alternative"  # CPIC: avoid clopidogrel *if possible*, use prasugrel or ticagrelor
     risk = page.locator("#risks li[data-node='Drug:clopidogrel']")
-    assert "alternative" in risk.inner_text() and "instead: prasugrel" in risk.inner_text()
-    assert "risk: alternative" in page.locator("#legend").inner_text()
+    assert category in risk.inner_text() and "prasugrel" in risk.inner_text()
+    assert f"risk: {category}" in page.locator("#legend").inner_text()
     page.wait_for_timeout(300)
     page.screenshot(path=ARTIFACTS / "explorer-genotype-CYP2C19-2-2.png")
 
+    # "Download this view" of a patient's picture exports the risk subgraph behind it: every drug and gene
+    # drawn, with its role, plus the recommendations the picture folds into its edges.
     page.select_option("#format", "graphml")
     with page.expect_download() as download:
         page.click("#download")
     saved = tmp_path / "view.graphml"
     download.value.save_as(saved)
     view = nx.read_graphml(saved, force_multigraph=True)
-    clopidogrel = next(data for _, data in view.nodes(data=True) if data["pgxkg_id"] == "Drug:clopidogrel")
-    assert clopidogrel["role"] == "risk:alternative"
-    assert set(view.nodes) == set(page.evaluate("explorer.cy.nodes().map(n => n.id())"))
+    exported = {data["pgxkg_id"]: data for _, data in view.nodes(data=True)}
+    assert exported["Drug:clopidogrel"]["role"] == f"risk:{category}"
+    drawn = page.evaluate("explorer.cy.nodes('.drug, .gene').map(n => n.data('pgxkg_id'))")
+    assert drawn and set(drawn) <= set(exported)
+    assert any(data["type"] == "Recommendation" for data in exported.values())
+
+
+FIFTEEN_GENES = ("CYP2C19 *2/*2; CYP2D6 *4/*4; CYP2C9 *3/*3; CYP3A5 *1/*1; CYP2B6 *6/*6; TPMT *3A/*3A; "
+                 "NUDT15 *3/*3; SLCO1B1 *5/*5; UGT1A1 *28/*28; DPYD 0.5; HLA-B *57:01 positive; "
+                 "HLA-A *31:01 positive; CYP4F2 *3/*3; IFNL3 Unfavorable Response; rs9923231 T/T")
+
+
+def test_a_fifteen_gene_patient_view_is_readable_at_1400x900(loaded_graph: Graph, page, server: str) -> None:
+    """A genotype that flags dozens of drugs: the picture keeps to the node budget, draws no Recommendation
+    nodes, and no two labels overlap at the default size; the list offers only suitable alternatives."""
+    page.goto(server + "/")
+    page.fill("#genotype", FIFTEEN_GENES)
+    page.click("#check-risk")
+    page.wait_for_function("explorer.view.network && explorer.cy.nodes('.drug').length > 0", timeout=60_000)
+    page.wait_for_timeout(300)
+    nodes = page.evaluate("""() => explorer.cy.nodes().map(n => ({
+        id: n.id(), kind: n.data('kind'), type: n.data('type'), label: n.data('label'),
+        box: n.renderedBoundingBox({includeLabels: true}), font: parseFloat(n.renderedStyle('font-size'))}))""")
+    assert 30 < len(nodes) <= 60
+    assert {n["kind"] for n in nodes} == {"gene", "phenotype", "drug", "alternative"}
+    assert not [n for n in nodes if n["type"] not in {"Gene", "Phenotype", "Drug"}]
+    overlaps = [(a["label"], b["label"]) for i, a in enumerate(nodes) for b in nodes[i + 1:]
+                if a["box"]["x1"] < b["box"]["x2"] and b["box"]["x1"] < a["box"]["x2"]
+                and a["box"]["y1"] < b["box"]["y2"] and b["box"]["y1"] < a["box"]["y2"]]
+    assert not overlaps
+    canvas = page.locator("#cy").bounding_box()
+    for node in nodes:  # every node is on screen, its label at a readable size
+        assert node["font"] >= 11, node
+        assert node["box"]["x1"] >= 0 and node["box"]["x2"] <= canvas["width"], node
+        assert node["box"]["y1"] >= 0 and node["box"]["y2"] <= canvas["height"], node
+    genes = {n["label"].split(" ")[0] for n in nodes if n["kind"] == "gene"}
+    assert {"CYP2C19", "HLA-B", "TPMT", "VKORC1"} <= genes and len(genes) == 15
+    drawn_alternatives = {n["label"] for n in nodes if n["kind"] == "alternative"}
+    flagged = set(page.evaluate("[...document.querySelectorAll('#risks li')].map(li => li.dataset.node.slice(5))"))
+    assert drawn_alternatives and not drawn_alternatives & flagged  # never a drug this genotype flags
+    for item in page.locator("#risks .instead").all_inner_texts():
+        offered = {name.strip() for name in item.removeprefix("instead:").split(",")}
+        assert not offered & flagged, item
+    edge = page.evaluate("explorer.cy.edges('.recommendation').first().data()")
+    assert edge["title"] and ":" in edge["title"]  # the sources and their verdicts, on hover
+    page.screenshot(path=ARTIFACTS / "explorer-patient-15-genes.png")
 
 
 def test_missing_network_library_is_reported(loaded_graph: Graph, page, server: str) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
 
+from pgxkg.api import uploads
 from pgxkg.api.deps import ApiSettingsDep, ReferenceDep
 from pgxkg.api.problems import responses
 from pgxkg.calling.report import VcfRiskModel, vcf_risk
@@ -107,9 +107,5 @@ def post_risk_vcf(
 ) -> list[VcfRiskModel]:
     """Per sample: the diplotype calls (positions read, missing, why) and the risk report they lead to."""
     extra = read_genotype({"outside_calls": outside_calls}) if outside_calls else []
-    with tempfile.TemporaryDirectory(prefix="pgxkg-vcf-") as folder:
-        path = Path(folder) / (Path(vcf.filename or "upload.vcf").name or "upload.vcf")
-        with path.open("wb") as handle:
-            while chunk := vcf.file.read(1 << 20):
-                handle.write(chunk)
+    with uploads.saved(vcf) as path:
         return vcf_risk(reference, path, sample or None, extra)
