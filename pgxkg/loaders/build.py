@@ -20,7 +20,7 @@ from pgxkg.loaders.collect import Collection
 from pgxkg.loaders.fetch import FetchedSource, fetch
 from pgxkg.loaders.gc_pause import gc_paused
 from pgxkg.loaders.lock import build_lock
-from pgxkg.loaders.prune import prune
+from pgxkg.loaders.prune import prune, prune_sources
 from pgxkg.loaders.records import RowProblems, SourceFileError
 from pgxkg.loaders.resolve import link_named_alternatives, merge_duplicate_guidelines, resolve_diseases
 from pgxkg.loaders.writer import BATCH_SIZE, Progress, WriteSummary, write_collection
@@ -107,11 +107,13 @@ def build(
         apply_schema(graph)
         for source in fetched:
             _upsert_source(graph, source, complete=False, digest="")
-        written = write_collection(graph, collection, batch_size, progress)
+        every_source = len(fetched) == len(registry.ADAPTERS)
+        written = write_collection(graph, collection, batch_size, progress, every_source=every_source)
         timings["write"] = time.perf_counter() - started
         started = time.perf_counter()
-        pruned = prune(graph, collection, [s.info.name for s in fetched],
-                       every_source=len(fetched) == len(registry.ADAPTERS))
+        pruned = prune(graph, collection, [s.info.name for s in fetched], every_source=every_source)
+        if every_source:
+            pruned["nodes"] += prune_sources(graph, list(digests))
         for source in fetched:
             _upsert_source(graph, source, complete=True, digest=digests[source.info.id])
     timings["prune"] = time.perf_counter() - started

@@ -53,3 +53,13 @@ def prune(graph: Graph, collection: Collection, source_names: list[str],
             graph.write(delete, keys=chunk)
         removed["nodes"] += len(stale_keys)
     return removed
+
+
+def prune_sources(graph: Graph, source_ids: list[str]) -> int:
+    """Delete the Source nodes of other versions of these sources (``name@version`` ids);
+    returns how many. Only after a build of every source: by then prune has removed every
+    node and relationship that named only such a version, and the writer has replaced the
+    ``sources`` of the rest, so nothing cites them and the graph is what a fresh build makes."""
+    rows = graph.write(read_cypher("pgxkg.loaders", "stale_sources"),
+                       names=sorted({i.split("@", 1)[0] for i in source_ids}), ids=source_ids)
+    return rows[0]["removed"] if rows else 0
