@@ -22,7 +22,7 @@ from pgxkg.loaders.collect import Collection
 from pgxkg.loaders.fetch import FetchedSource
 from pgxkg.loaders.gc_pause import gc_paused
 from pgxkg.loaders.lock import build_lock
-from pgxkg.loaders.prune import prune
+from pgxkg.loaders.prune import prune, prune_sources
 from pgxkg.loaders.records import RowProblems, SourceFileError, skipped_kinds
 from pgxkg.loaders.resolve import link_named_alternatives, merge_duplicate_guidelines, resolve_diseases
 from pgxkg.loaders.verdicts import categorise_recommendations
@@ -110,8 +110,9 @@ def content_digest(source: FetchedSource) -> str:
     digest = hashlib.sha256()
     for member in sorted(source.entry.files):
         digest.update(f"{member}={source.entry.files[member]}\n".encode())
-    for code in sorted(Path(__file__).parent.rglob("*")):
-        if code.suffix in (".py", ".cypher"):
+    package = Path(__file__).parent.parent
+    for code in sorted([*(package / "loaders").rglob("*"), *(package / "vocab").rglob("*")]):
+        if code.suffix in (".py", ".cypher"):  # the loaders and the ids and conditions they mint
             digest.update(code.read_bytes())
     return digest.hexdigest()
 
@@ -147,17 +148,18 @@ def build(
         apply_schema(graph)
         for source in fetched:
             _upsert_source(graph, source, complete=False, digest="")
-        written = write_collection(graph, collection, batch_size, progress)
+        every_source = not names
+        written = write_collection(graph, collection, batch_size, progress, every_source=every_source)
         timings["write"] = time.perf_counter() - started
         started = time.perf_counter()
         # A full build speaks for every registered source, so facts of one no longer in it (an official
-        # release removed from the cache) are pruned too.
-        pruned = prune(graph, collection, list(registry.ADAPTERS) if not names else [s.info.name for s in fetched],
-                       every_source=not names)
+        # release removed from the cache) are pruned too, and so are Source nodes it no longer holds.
+        pruned = prune(graph, collection, list(registry.ADAPTERS) if every_source else [s.info.name for s in fetched],
+                       every_source=every_source)
         for source in fetched:
             _upsert_source(graph, source, complete=True, digest=digests[source.info.id])
-        if not names:
-            graph.write(read_cypher("pgxkg.loaders", "drop_other_sources"), keep=list(digests))
+        if every_source:
+            pruned["nodes"] += prune_sources(graph, list(digests))
     timings["prune"] = time.perf_counter() - started
     return BuildReport(
         sources=[s.info.id for s in fetched], written=written, problems=problems.problems, pruned=pruned,
