@@ -1,4 +1,7 @@
-"""Star-allele calling from VCFs: the matcher by hand, clinical cases and PharmCAT's samples on the real graph."""
+"""Star-allele calling from VCFs on the real graph: clinical cases, PharmCAT's samples, CLI and HTTP.
+
+The matcher on hand-made definitions is in tests/unit/test_matcher.py.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +14,15 @@ import httpx
 import pysam
 import pytest
 
-from pgxkg.calling.definitions import GeneDefinition, Site, definitions
+from pgxkg.calling.definitions import definitions
 from pgxkg.calling.matcher import Observation, match
-from pgxkg.calling.normalize import REF, normalize, token
+from pgxkg.calling.normalize import REF
 from pgxkg.calling.report import call_vcf, gene_input, vcf_risk
 from pgxkg.errors import InvalidInput
 from pgxkg.graph.connection import Graph
 from tests.api_server import running_api
-from tests.conftest import SHARED_DATA
+from tests.paths import SHARED_DATA
+from tests.readme import readme_says
 
 PHARMCAT = SHARED_DATA / "pharmcat-examples"
 GRCH38_CONTIGS = {"chr6": 170805979, "chr10": 133797422}
@@ -57,74 +61,6 @@ def rows_for(variants: dict[str, tuple], genotypes: dict[str, list[str]]) -> lis
     """One row per variant; a sample's genotype defaults to 0/0."""
     count = len(next(iter(genotypes.values())))
     return [(c, p, rs, r, a, genotypes.get(rs, ["0/0"] * count)) for rs, (c, p, r, a) in variants.items()]
-
-
-# --- the matcher on hand-made definitions (no database) ------------------------------------------
-
-
-def tpmt_like() -> GeneDefinition:
-    """TPMT's shape: *3A carries both variants, *3B and *3C one each."""
-    s1, s2 = token(100, "T", "C"), token(200, "C", "T")
-    sites = {"rs1": Site("rs1", "rs1", "chr6", 100, None, "T", frozenset({s1}), frozenset({100})),
-             "rs2": Site("rs2", "rs2", "chr6", 200, None, "C", frozenset({s2}), frozenset({200}))}
-    return GeneDefinition("TPMTX", "*1", sites,
-                          {"*3A": {"rs1": s1, "rs2": s2}, "*3B": {"rs2": s2}, "*3C": {"rs1": s1}})
-
-
-def obs(*alleles: str, phased: bool = False, ps: str | None = None) -> Observation:
-    return Observation(tuple(alleles), phased, ps)
-
-
-C, T = token(100, "T", "C"), token(200, "C", "T")
-
-
-def test_unphased_double_het_prefers_the_more_specific_diplotype() -> None:
-    call = match(tpmt_like(), {"rs1": obs(REF, C), "rs2": obs(REF, T)})
-    assert call.status == "called" and call.diplotype == ("*1", "*3A")
-    assert [(c.name, c.score) for c in call.candidates] == [("*1/*3A", 4), ("*3B/*3C", 2)]
-    assert any("phased data would tell them apart" in line for line in call.explanation)
-
-
-def test_phase_decides_between_3a_and_3b_3c() -> None:
-    same = match(tpmt_like(), {"rs1": obs(REF, C, phased=True, ps="7"), "rs2": obs(REF, T, phased=True, ps="7")})
-    assert [c.name for c in same.candidates] == ["*1/*3A"]
-    trans = match(tpmt_like(), {"rs1": obs(REF, C, phased=True, ps="7"), "rs2": obs(T, REF, phased=True, ps="7")})
-    assert trans.status == "called" and [c.name for c in trans.candidates] == ["*3B/*3C"]
-    # Different phase sets say nothing about each other: back to the unphased answer.
-    apart = match(tpmt_like(), {"rs1": obs(REF, C, phased=True, ps="1"), "rs2": obs(T, REF, phased=True, ps="2")})
-    assert [c.name for c in apart.candidates] == ["*1/*3A", "*3B/*3C"]
-
-
-def test_homozygous_reference_and_novel() -> None:
-    assert match(tpmt_like(), {"rs1": obs(C, C), "rs2": obs(T, T)}).diplotype == ("*3A", "*3A")
-    assert match(tpmt_like(), {"rs1": obs(REF, REF), "rs2": obs(REF, REF)}).diplotype == ("*1", "*1")
-    novel = match(tpmt_like(), {"rs1": obs(REF, "other:100:T>G"), "rs2": obs(REF, REF)})
-    assert novel.status == "no_match" and novel.diplotype is None and novel.candidates == []
-    assert novel.unexplained == ["rs1"]
-
-
-def test_missing_position_makes_the_call_ambiguous_and_says_which() -> None:
-    call = match(tpmt_like(), {"rs2": obs(REF, T)}, {"rs1": "no call (./.) in the VCF"})
-    assert call.status == "ambiguous" and call.diplotype is None
-    assert {c.name for c in call.best} == {"*1/*3A", "*1/*3B"}
-    assert call.missing == {"rs1": "no call (./.) in the VCF"}
-    assert any("rs1 would tell them apart" in line for line in call.explanation)
-    assert match(tpmt_like(), {}).status == "not_called"
-
-
-def test_haploid_genotypes_call_one_allele_and_are_not_passed_on() -> None:
-    call = match(tpmt_like(), {"rs1": obs(C), "rs2": obs(T)})
-    assert call.status == "called" and call.haploid and [c.name for c in call.best] == ["*3A"]
-    assert gene_input(call) is None
-    mixed = match(tpmt_like(), {"rs1": obs(C), "rs2": obs(REF, T)})
-    assert mixed.status == "not_called"
-
-
-def test_indels_compare_in_their_minimal_form() -> None:
-    # UGT1A1*28 as PharmCAT writes it (CAT>CATAT) and as the pypgx tables do (C>CAT).
-    assert token(233760233, "CAT", "CATAT") == token(233760233, "C", "CAT")
-    # NUDT15*6 duplication.
-    assert normalize(48037782, "AGGAGTC", "AGGAGTCGGAGTC") == (48037782, "A", "AGGAGTC")
 
 
 # --- clinical cases on the real graph -------------------------------------------------------------
@@ -340,8 +276,16 @@ def test_http_vcf_upload(loaded_graph: Graph, tmp_path: Path) -> None:
         assert bad.status_code == 422 and "not a readable VCF" in bad.json()["detail"]
 
 
+def test_definitions_cover_the_genes_and_positions_the_readme_quotes(loaded_graph: Graph) -> None:
+    defs = definitions(loaded_graph)
+    genes = defs.callable_genes
+    sites = sum(len(defs.genes[gene].sites) for gene in genes)
+    assert "CYP2D6" not in genes and {"CYP2C19", "TPMT", "DPYD"} <= set(genes)
+    readme_says(f"({len(genes)} genes, {sites:,} defining positions)")
+
+
 def test_gene_input_is_what_the_risk_query_reads(loaded_graph: Graph) -> None:
     defs = definitions(loaded_graph)
-    call = match(defs.genes["TPMT"], {k: obs(REF, REF) for k in defs.genes["TPMT"].sites})
+    call = match(defs.genes["TPMT"], {k: Observation((REF, REF), False, None) for k in defs.genes["TPMT"].sites})
     item = gene_input(call)
     assert item is not None and (item.kind, item.gene, item.alleles) == ("diplotype", "TPMT", ("*1", "*1"))

@@ -15,7 +15,7 @@ from pgxkg.queries.genotype_input import read_genotype
 from pgxkg.queries.models import DrugRiskModel, RiskReportModel
 from pgxkg.queries.research import run_named
 from pgxkg.queries.risk import risk, risk_many
-from tests.conftest import SHARED_DATA
+from tests.paths import SHARED_DATA
 
 PHARMCAT = SHARED_DATA / "pharmcat-examples"
 
