@@ -119,6 +119,7 @@ TABLES: dict[str, tuple[str, ...]] = {
 }
 LEVELS = frozenset({"1A", "1B", "2A", "2B", "3", "4"})
 FLAGS = ("Avoid", "Alternate", "Dosing")
+FLAGGED_CATEGORIES = frozenset({"avoid", "alternative", "adjust_dose"})  # what category_from_flags can give
 NO_GENE = "-"
 
 RSID = re.compile(r"rs\d+")
@@ -676,19 +677,30 @@ class PharmgkbAdapter:
 
 
 def category_agreement(db_path: Path) -> dict[str, Any]:
-    """How often the text rules (``categorise``) agree with PharmGKB's flags, over flagged rows."""
+    """How often the text rules (``categorise``) agree with PharmGKB's flags (``GuidelineMerge``).
+
+    Over every guideline annotation: ``total`` rows, ``same_category`` (a row without a flag
+    agrees with caution, standard and no_recommendation) and ``same_actionable`` (any flag versus
+    a text category of avoid, alternative or adjust_dose). Over the flagged rows only: ``rows``,
+    ``agree``, ``agreement`` (a fraction) and ``confusion`` ("flag->text": count).
+    """
     confusion: Counter[str] = Counter()
-    total = agree = 0
+    total = same_category = same_actionable = flagged_rows = agree = 0
     with closing(open_db(Path(db_path))) as db:
         for row in rows(db, "GuidelineMerge"):
             flagged = category_from_flags(*(bool(row[flag]) for flag in FLAGS))
-            if flagged is None:
-                continue
-            total += 1
             from_text, _ = categorise(clean(row["Recommendation"]))
+            total += 1
+            same_actionable += (flagged is not None) == (from_text in FLAGGED_CATEGORIES)
+            if flagged is None:
+                same_category += from_text not in FLAGGED_CATEGORIES
+                continue
+            flagged_rows += 1
             if from_text == flagged:
                 agree += 1
+                same_category += 1
             else:
                 confusion[f"{flagged}->{from_text}"] += 1
-    return {"rows": total, "agree": agree, "agreement": agree / total if total else 0.0,
+    return {"total": total, "same_category": same_category, "same_actionable": same_actionable,
+            "rows": flagged_rows, "agree": agree, "agreement": agree / flagged_rows if flagged_rows else 0.0,
             "confusion": dict(confusion.most_common())}
