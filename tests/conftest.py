@@ -1,8 +1,16 @@
-"""One real Neo4j per test session: the embedded server, or NEO4J_URI if set.
+"""The test session: two tiers, one real Neo4j, and no unexplained skips in CI.
 
-Tests that need an empty database ask for ``empty_graph``; tests that need the
-real loaded data ask for ``loaded_graph``. Collection is ordered so all
-empty-database tests run first and the real build happens once.
+Tiers, marked by directory (``pytest -m unit`` / ``pytest -m integration``): tests/unit needs
+no database and runs first; everything else (tests/integration, tests/reliability) is the
+integration tier and talks to a real Neo4j: the embedded server this session starts in its
+own temporary home, or NEO4J_URI if set (the tests wipe it).
+
+Tests that need an empty database ask for ``empty_graph``; tests that need the real loaded
+data ask for ``loaded_graph``. Collection is ordered so the unit tier runs first, then all
+empty-database tests, and the real build happens once, before the loaded-graph tests.
+
+With CI=true an unexpected skip fails the run (tests/skip_guard.py, allow-list in
+tests/skip_allowlist.txt).
 """
 
 from __future__ import annotations
@@ -18,21 +26,29 @@ from pgxkg.graph.schema_ops import apply_schema
 from pgxkg.graph.scratch import free_port, running
 from pgxkg.reference import ReferenceData
 from pgxkg.settings import Settings
+from tests.paths import SHARED_DATA  # noqa: F401 - kept importable from here for older tests
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+pytest_plugins = ["tests.skip_guard"]
+
+UNIT_DIR = Path(__file__).parent / "unit"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Empty-database tests first, loaded-graph tests last, so the build runs once."""
+    """Mark each test with its tier; unit first, then empty-database tests, loaded-graph tests last."""
 
     def rank(item: pytest.Item) -> int:
+        if item.get_closest_marker("unit"):
+            return 0
         names = getattr(item, "fixturenames", ())
         if "empty_graph" in names:
-            return 0
+            return 1
         if "loaded_graph" in names or "reference" in names:
-            return 2
-        return 1
+            return 3
+        return 2
 
+    for item in items:
+        unit = item.path.is_relative_to(UNIT_DIR)
+        item.add_marker(pytest.mark.unit if unit else pytest.mark.integration)
     items.sort(key=rank)
 
 

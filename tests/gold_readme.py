@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from pgxkg.graph.connection import Graph
-from tests.test_gold_categories import README, measured, readme_block
+from tests.integration.test_gold_categories import README, measured, readme_block
 
 if __name__ == "__main__":
     with Graph.connect() as graph:

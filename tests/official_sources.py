@@ -10,7 +10,7 @@ from pathlib import Path
 from pgxkg.loaders import registry
 from pgxkg.loaders.fetch import fetch, source_dir
 from pgxkg.settings import Settings
-from tests.conftest_paths import SHARED_DATA
+from tests.paths import SHARED_DATA
 
 OFFICIAL_FILES = {"pharmcat": SHARED_DATA / "official-formats" / "pharmcat"}
 

@@ -16,7 +16,7 @@ from pgxkg.calling.definitions import Definitions, gene_definition
 from pgxkg.loaders.collect import Collection
 from pgxkg.loaders.pharmcat import SOURCE, PharmcatAdapter
 from pgxkg.loaders.records import RowProblems
-from tests.conftest import SHARED_DATA
+from tests.paths import SHARED_DATA
 
 PHARMCAT_DIR = SHARED_DATA / "official-formats" / "pharmcat"
 SUITE = SHARED_DATA / "pharmcat-suite-sample"

@@ -13,7 +13,7 @@ from pgxkg.errors import InvalidInput, NotFound
 from pgxkg.export import heatmap, network_figure
 from pgxkg.graph.connection import Graph
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def test_the_heatmap_colours_each_pair_by_its_strongest_level(loaded_graph: Graph, tmp_path: Path) -> None:

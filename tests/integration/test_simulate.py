@@ -18,7 +18,7 @@ from pgxkg.reference import ReferenceData
 from pgxkg.simulate import QLearningParameters, run_simulation
 from pgxkg.simulate.answers import categories_for, indication_genes
 from pgxkg.simulate.assumptions import SITUATIONS, Assumptions
-from tests.test_calling_unit import write_vcf
+from tests.unit.test_calling_unit import write_vcf
 
 ANTIPLATELET = ("clopidogrel", "prasugrel", "ticagrelor")
 POOR_METABOLIZERS = ["*2/*2", "*2/*3", "*3/*3", "*2/*2", "*3/*2", "*2/*2", "*2/*3", "*3/*3"]

@@ -21,6 +21,7 @@ from pgxkg.loaders.build import build
 from pgxkg.loaders.fetch import fetch
 from pgxkg.loaders.records import SourceFileError
 from pgxkg.settings import Settings
+from tests.readme import readme_says
 
 
 def one(graph: Graph, query: str, **params: object) -> dict:
@@ -95,6 +96,13 @@ def test_build_summary_matches_the_graph(loaded_graph: Graph, built_report) -> N
         assert counts["nodes"][label] == written
     assert built_report.written.relationship_total == sum(counts["relationships"].values())
     assert built_report.written.relationship_total > 400_000
+
+
+def test_graph_size_is_what_the_readme_quotes(loaded_graph: Graph) -> None:
+    counts = graph_counts(loaded_graph)
+    nodes, relationships = sum(counts["nodes"].values()), sum(counts["relationships"].values())
+    readme_says(f"full build from the cached sources ({nodes:,} nodes, {relationships:,} relationships)",
+                f"for the full graph ({nodes:,} nodes, {relationships:,} relationships")
 
 
 def test_stats_cli_prints_counts_as_json(loaded_graph: Graph) -> None:

@@ -30,7 +30,7 @@ from pgxkg.queries.vocabulary import REFERENCE, Vocabulary
 from pgxkg.reference import ReferenceData
 from pgxkg.vocab import ACTIONABLE
 from tests.api_server import running_api
-from tests.conftest import SHARED_DATA
+from tests.paths import SHARED_DATA
 
 PHARMCAT = SHARED_DATA / "pharmcat-examples"
 SUITE = SHARED_DATA / "pharmcat-suite-sample"
@@ -389,7 +389,7 @@ def test_unknown_input_names_it_and_suggests_near_matches(reference: ReferenceDa
 
 def pharmcat_cpic_verdicts(published: dict) -> dict[str, bool]:
     """PharmCAT's CPIC verdicts as tests/test_risk.py reads them (the gold labels of the texts it matched)."""
-    from tests.test_risk import pharmcat_cpic_verdicts as verdicts
+    from tests.integration.test_risk import pharmcat_cpic_verdicts as verdicts
 
     return verdicts(published)
 

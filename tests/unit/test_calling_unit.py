@@ -19,7 +19,7 @@ from pgxkg.calling.report import GeneResult, call_samples, gene_input
 from pgxkg.errors import InvalidInput
 from tests.pharmcat_data import SUITE, allele_synonyms, definitions, nam_cases
 
-DISAGREEMENTS = Path(__file__).parent / "data" / "nam_disagreements.tsv"
+DISAGREEMENTS = Path(__file__).resolve().parents[1] / "data" / "nam_disagreements.tsv"
 CASES = nam_cases()
 
 

@@ -13,7 +13,7 @@ from pgxkg.queries.models import DrugRiskModel, RiskReportModel
 from pgxkg.queries.risk import risk
 from pgxkg.reference import ReferenceData
 from pgxkg.vocab import ACTIONABLE
-from tests.conftest import SHARED_DATA
+from tests.paths import SHARED_DATA
 
 NORMAL_EVERYTHING = ("CYP2C19 *1/*1; CYP2D6 *1/*1; CYP2C9 *1/*1; TPMT *1/*1; NUDT15 *1/*1; SLCO1B1 *1/*1; "
                      "UGT1A1 *1/*1; CYP2B6 *1/*1; DPYD Reference/Reference; HLA-B *57:01 negative; CYP3A5 *3/*3")

@@ -1,12 +1,11 @@
 """PharmGKB adapter (panno 0.3.1 pgx_kb.sqlite3): pure parsing tests, no database.
 
 The fixture is a small SQLite file in the real schema holding real rows (long texts
-shortened) plus broken ones; the last tests read the real file when it is present.
+shortened) plus broken ones. The real file is parsed in tests/integration/test_real_sources.py.
 """
 
 from __future__ import annotations
 
-import collections
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,6 @@ from pgxkg.loaders.pharmgkb import (
     guideline_conditions,
 )
 from pgxkg.loaders.records import EdgeRecord, NodeRecord, RowProblems, SourceFileError
-
-REAL_DB = Path("/tmp/dl/x/panno-0.3.1/panno/assets/pgx_kb.sqlite3")
 
 SCHEMA = """
 CREATE TABLE "ClinAnn" (
@@ -381,43 +378,3 @@ def test_condition_shapes(gene: str, phenotype: str, genotype: str, expected: se
 def test_condition_shapes_that_are_errors(phenotype: str, genotype: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         guideline_conditions({"Phenotype": phenotype, "Genotype": genotype}, "GENE", [], {})
-
-
-# --- the real file ---------------------------------------------------------------------------
-
-real = pytest.mark.skipif(not REAL_DB.exists(), reason=f"{REAL_DB} not extracted")
-
-# Every bad row of the real file, by kind (see the report in pharmgkb.py's docstring).
-REAL_BAD_ROWS = {
-    18839: "genotype has no alleles", 18840: "genotype has no alleles",  # rs1800497, both alleles empty
-    92: "repeats row 37", 93: "repeats row 39", 94: "repeats row 41",  # DPWG capecitabine, 2 PAIDs
-    483: "repeats row 36",  # DPWG fluorouracil, same
-    331: "repeats row 330", 416: "repeats row 414", 417: "repeats row 415",  # HLA-A/B rows twice
-    234: "unknown phenotype shape", 235: "unknown phenotype shape",  # DPWG CYP3A5 "Heterozygote"
-    236: "unknown phenotype shape", 237: "unknown phenotype shape",  # and "Homozygous"
-    636: "unknown phenotype shape",  # "Intermediate Metabolizer - *10"
-    373: "contradicts", 374: "contradicts",  # Factor V Leiden genotypes swapped
-}
-
-
-@real
-@pytest.mark.slow
-def test_real_file() -> None:
-    parsed = Parsed(REAL_DB)
-    problems = {p.line: p.reason for p in parsed.problems.problems}
-    assert problems.keys() == REAL_BAD_ROWS.keys()
-    for line, expected in REAL_BAD_ROWS.items():
-        assert expected in problems[line]
-    annotations = [props for (label, _), props in parsed.nodes.items() if label == "ClinicalAnnotation"]
-    assert len({props["caid"] for props in annotations}) == 4742
-    assert len(annotations) > 14000
-    guideline_rows = sum(1 for p in parsed.problems.problems if p.reason.startswith("GuidelineMerge"))
-    assert len(parsed.keys("Recommendation")) == 599 - guideline_rows == 585
-    assert len(parsed.keys("Diplotype")) == 39389
-    kinds = collections.Counter(e.props["kind"] for e in parsed.edges if e.type == "WHEN")
-    assert set(kinds) == {"phenotype", "carrier", "genotype", "diplotype", "positive", "negative"}
-    for edge in parsed.edges:
-        if edge.type == "WHEN":
-            assert edge.props["gene"] and edge.end in parsed.nodes
-    levels = collections.Counter(props["level"] for props in annotations)
-    assert set(levels) == {"1A", "1B", "2A", "2B", "3"}

@@ -19,7 +19,7 @@ from pgxkg.queries.genotype_input import from_outside_call_tsv, read_genotype
 from pgxkg.queries.notation_reading import read_items
 from pgxkg.queries.pharmcat_input import read_pharmcat, with_overrides
 from pgxkg.queries.vocabulary import Vocabulary
-from tests.conftest import SHARED_DATA
+from tests.paths import SHARED_DATA
 
 PHARMCAT = SHARED_DATA / "pharmcat-examples"
 

@@ -22,7 +22,7 @@ from pgxkg.reference import ReferenceData
 from pgxkg.settings import Settings
 from tests.api_server import running_api
 from tests.pharmcat_data import SUITE, allele_synonyms, definitions, nam_cases
-from tests.test_calling_unit import same, write_vcf
+from tests.unit.test_calling_unit import same, write_vcf
 
 
 def rows(reference: ReferenceData, gene: str, **genotypes: str) -> list[tuple]:

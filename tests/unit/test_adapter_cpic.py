@@ -1,4 +1,7 @@
-"""The CPIC-tables adapter on small files in the real pypgx formats, and on the real files."""
+"""The CPIC-tables adapter on small files in the real pypgx formats (no database).
+
+The real pypgx 0.27.0 tables are parsed in tests/integration/test_real_sources.py.
+"""
 # ruff: noqa: E501  (the fixtures are real CSV lines, kept whole)
 
 from __future__ import annotations
@@ -24,8 +27,6 @@ from pgxkg.loaders.cpic import (
     guideline_name,
 )
 from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record, RowProblems, SourceFileError
-
-REAL_DATA = Path("/tmp/dl/x")
 
 # Real header lines and real rows (exon lists shortened), plus a few reordered rows.
 TABLES = {
@@ -351,20 +352,3 @@ def test_guideline_name_restores_gene_symbols() -> None:
     name = guideline_name("guideline-for-abacavir-and-hla-b", ["HLA-B"])
     assert name == "CPIC guideline for abacavir and HLA-B"
     assert guideline_name("cpic-guideline-for-statins", ["SLCO1B1"]) == "CPIC guideline for statins"
-
-
-@pytest.mark.skipif(not (REAL_DATA / SOURCE.members[0]).exists(), reason="pypgx 0.27.0 data not extracted")
-def test_real_tables() -> None:
-    records, problems = parse({member: REAL_DATA / member for member in SOURCE.members})
-    assert problems.problems == []
-    counts = Counter(r.label if isinstance(r, NodeRecord) else r.type for r in records)
-    assert counts["Recommendation"] == 724
-    assert counts["Diplotype"] == 23301
-    nodes = {(r.label, r.key): r.props for r in records if isinstance(r, NodeRecord)}
-    edges = [r for r in records if isinstance(r, EdgeRecord)]
-    assert sum(1 for r in edges if r.type == "HAS_ALLELE" and r.start == ("Gene", "CYP2D6")) > 100
-    pair = edges_from(edges, "INTERACTS_WITH", ("Gene", "CYP2C19"))[("Drug", "clopidogrel")]
-    assert pair["cpic_level"] == "A"
-    assert nodes[("Allele", "CYP2C19*2")]["function"] == "No Function"
-    assert ("Variant", "rs4244285") in edges_from(edges, "DEFINED_BY", ("Allele", "CYP2C19*2"))
-    assert nodes[("Phenotype", "CYP2D6:Normal Metabolizer")]["activity_min"] == 1.25

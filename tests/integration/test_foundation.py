@@ -15,11 +15,9 @@ from pgxkg.errors import GraphUnavailable
 from pgxkg.graph import embedded
 from pgxkg.graph.connection import Graph, open_driver
 from pgxkg.graph.schema import NODE_TYPES
-from pgxkg.graph.schema_ops import apply_schema, render_markdown
+from pgxkg.graph.schema_ops import apply_schema
 from pgxkg.graph.scratch import free_port
 from pgxkg.settings import Settings
-
-README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -56,10 +54,6 @@ def test_fulltext_index_finds_gene_by_synonym(empty_graph: Graph) -> None:
         q="P450C2C",
     )
     assert rows == [{"s": "CYP2C19"}]
-
-
-def test_readme_schema_section_is_generated_from_the_declaration() -> None:
-    assert render_markdown() in README.read_text()
 
 
 def test_wrong_password_is_reported_clearly(settings: Settings) -> None:

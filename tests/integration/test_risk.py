@@ -15,8 +15,8 @@ from pgxkg.queries.research import run_named
 from pgxkg.queries.risk import risk, risk_many
 from pgxkg.reference import ReferenceData
 from pgxkg.vocab import ACTIONABLE
-from tests.conftest import SHARED_DATA
 from tests.gold import gold_rows, text_hash
+from tests.paths import SHARED_DATA
 
 PHARMCAT = SHARED_DATA / "pharmcat-examples"
 
