@@ -36,7 +36,7 @@ def main() -> None:
     args = parser.parse_args()
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="pgxkg-bench-") as tmp:
-        cache = session_cache(Path(tmp) / "cache", Settings.from_env().cache)
+        cache = session_cache(Path(tmp) / "cache")
         fetched = fetch_official_test_data(cache)
         results["official_sources"] = {name: {"release": s.info.release, "date": s.info.date}
                                        for name, s in fetched.items()}

@@ -142,7 +142,10 @@ def fetch_sources(
                                                         "the next build leaves them out."),
     force: bool = typer.Option(False, help="Download again even if the cache is valid."),
 ) -> None:
-    """Download the pinned source files (verify sha256, extract), and fetch official releases (--upstream, --from)."""
+    """Download the pinned source files (verify sha256, extract), and fetch official releases (--upstream, --from).
+
+    An official release that cannot be reached is reported with what the build uses instead
+    (the cached release, else the pinned snapshot); nothing in the cache changes."""
     from pathlib import Path
 
     from pgxkg.errors import InvalidInput
@@ -178,8 +181,13 @@ def fetch_sources(
         info = adapter.source
         try:
             with err.status(f"Fetching {info.name} {'from ' + from_path if from_path else 'upstream'}..."):
-                fetched = fetch_official(adapter, settings.cache, from_path=Path(from_path) if from_path else None,
-                                         upstream=upstream_settings, release=release, date=date)
+                if getattr(adapter, "fetch", None) is not None:  # its own release format (PharmCAT's jar)
+                    fetched = registry.fetch_source(adapter, settings.cache, force=True,
+                                                    from_path=Path(from_path) if from_path else None)
+                else:
+                    fetched = fetch_official(adapter, settings.cache,
+                                             from_path=Path(from_path) if from_path else None,
+                                             upstream=upstream_settings, release=release, date=date)
         except UpstreamUnavailable as error:
             err.print(f"[yellow]{info.name}: {error.message}[/]", highlight=False)
             err.print(f"  {_fallback(settings, info)}", highlight=False)
@@ -192,10 +200,9 @@ def fetch_sources(
 def _fallback(settings: Any, info: Any) -> str:
     """What the build uses for an official source that could not be fetched."""
     from pgxkg.loaders import registry
-    from pgxkg.loaders.official import cached_official
     from pgxkg.loaders.records import base_kind
 
-    kept = cached_official(settings.cache, info)
+    kept = registry.cached_source(registry.adapter(info.name), settings.cache)
     if kept is not None:
         return f"the build keeps the cached {kept.info.release} ({kept.info.date})."
     pinned = [registry.adapter(name).source for name in registry.PINNED]
@@ -324,19 +331,31 @@ def risk_command(
     vcf: str = typer.Option(None, "--vcf", help="A GRCh38 VCF (plain or bgzipped) to call alleles from; "
                                                 "--genotype items (e.g. CYP2D6) override its calls per gene."),
     sample: str = typer.Option(None, "--sample", help="With --vcf: the sample to report (default: all)."),
+    pharmcat: str = typer.Option(None, "--pharmcat", help="PharmCAT's results: its phenotype.json, report.json "
+                                                          "or outside-call TSV; --genotype items override "
+                                                          "its calls per gene."),
 ) -> None:
     """Which drugs are risky for this genotype, why, on what evidence, and what instead."""
+    from pathlib import Path
+
     from pgxkg.graph.connection import Graph
-    from pgxkg.queries.genotype_input import read_genotype
+    from pgxkg.queries.genotype_input import read_genotype, read_text
+    from pgxkg.queries.pharmcat_input import read_pharmcat, with_overrides
     from pgxkg.queries.risk import risk
     from pgxkg.reference import ReferenceData
 
+    given = read_genotype(genotype, allow_files=True) if genotype else []
+    if vcf and pharmcat:
+        raise typer.BadParameter("give --vcf or --pharmcat, not both")
     if vcf:
-        _risk_from_vcf(vcf, sample, read_genotype(genotype, allow_files=True) if genotype else [], fmt)
+        _risk_from_vcf(vcf, sample, given, fmt)
         return
-    if not genotype:
-        raise typer.BadParameter("give --genotype, --vcf, or both")
-    items = read_genotype(genotype, allow_files=True)
+    if pharmcat:
+        items = with_overrides(read_pharmcat(read_text(Path(pharmcat)), pharmcat), given)
+    elif given:
+        items = given
+    else:
+        raise typer.BadParameter("give --genotype, --pharmcat or --vcf (with --genotype to override)")
     with Graph.connect() as graph:
         report = risk(ReferenceData(graph), items)
     if fmt == "json":
@@ -361,6 +380,65 @@ def _risk_from_vcf(vcf: str, sample: str | None, extra: list, fmt: str) -> None:
         out.print(f"[bold]Sample {report.sample}[/]", highlight=False)
         _print_calls_table(report.calls)
         _print_risk_table(report.risk)
+
+
+@app.command("report")
+@reports_errors
+def report_command(
+    out: str = typer.Option(..., "--out", "-o", help="report.html, report.pdf or report.fhir.json; a folder for "
+                                                    "several samples (one file per sample)."),
+    genotype: str = typer.Option(None, "--genotype", "-g", help="A genotype (file or inline text); with --vcf or "
+                                 "--pharmcat, genes given here (e.g. CYP2D6) win over theirs."),
+    vcf: str = typer.Option(None, "--vcf", help="A GRCh38 VCF to call alleles from."),
+    sample: str = typer.Option(None, "--sample", help="With --vcf: the sample to report (default: every sample)."),
+    pharmcat: str = typer.Option(None, "--pharmcat", help="PharmCAT's results: report.json, phenotype.json or an "
+                                                          "outside-call TSV."),
+    fmt: str = typer.Option(None, "--format", help="html, pdf or fhir (default: from --out's name)."),
+) -> None:
+    """The patient's report: printable HTML or PDF for clinicians, FHIR R4 (Genomics Reporting IG) for records."""
+    from pathlib import Path
+
+    from pgxkg.graph.connection import Graph
+    from pgxkg.queries.genotype_input import read_genotype
+    from pgxkg.reference import ReferenceData
+    from pgxkg.report import inputs, service
+
+    if vcf and pharmcat:
+        raise typer.BadParameter("give --vcf or --pharmcat, not both")
+    if not (vcf or pharmcat or genotype):
+        raise typer.BadParameter("give --genotype, --vcf or --pharmcat")
+    target = Path(out)
+    if fmt or (target.suffix and not target.is_dir()):
+        service.format_of(target, fmt)  # a bad format fails before any work
+    given = read_genotype(genotype, allow_files=True) if genotype else []
+    with Graph.connect() as graph:
+        reference = ReferenceData(graph)
+        context = inputs.context(reference)
+        if vcf:
+            reports = inputs.vcf_reports(reference, Path(vcf), context, sample, given)
+        elif pharmcat:
+            text = _read_text(Path(pharmcat))
+            reports = [inputs.pharmcat_report(reference, text, Path(pharmcat).name, context, given)]
+        else:
+            reports = [inputs.genotype_report(reference, given, context)]
+        codes = inputs.codes(reference, reports)
+    written = service.write(reports, target, fmt, codes)
+    for report, path in zip(reports, written, strict=True):
+        counts = ", ".join(f"{g.title.lower()} {len(g.drugs)}" for g in report.groups) or "no guideline rule applies"
+        err.print(f"{report.sample or 'report'}: {counts} -> {path}", highlight=False)
+
+
+def _read_text(path: Any) -> str:
+    from pgxkg.errors import InvalidInput
+
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise InvalidInput(f"{path}: cannot be read ({error.strerror})") from None
 
 
 @app.command("call")
@@ -406,20 +484,26 @@ def _print_risk_table(report: Any) -> None:
     from rich.table import Table
 
     genes = Table(title="Genotype", show_edge=False)
-    for column in ("gene", "input", "phenotype", "how"):
+    for column in ("gene", "input", "read as", "phenotype", "how"):
         genes.add_column(column)
     for gene in report.genotype:
-        genes.add_row(gene.gene, gene.input, gene.phenotype or "", " / ".join(gene.path))
+        shown = gene.phenotype or ("" if gene.determined else f"not determined: {gene.reason}")
+        genes.add_row(gene.gene, gene.input, gene.read_as or "", shown, " / ".join(gene.path + gene.unused))
     out.print(genes)
     drugs = Table(title="Drugs", show_edge=False, show_lines=True)
-    for column in ("drug", "category", "genes", "recommendation", "alternatives"):
+    for column in ("drug", "category", "why", "recommendation", "instead"):
         drugs.add_column(column, overflow="fold")
     for drug in report.drugs:
         first = drug.recommendations[0] if drug.recommendations else None
         text = f"[{first.source}] {first.text[:200]}" if first else (
             f"needs results for {', '.join(drug.needs_results_for)}")
-        drugs.add_row(drug.drug, drug.category, ", ".join(drug.genes), text,
-                      ", ".join(a.drug for a in drug.alternatives[:6]))
+        instead = ", ".join(a.drug for a in drug.alternatives if a.suitable)  # only what this genotype allows
+        check = ", ".join(f"{a.drug} (needs {', '.join(a.needs_results_for)})" if a.needs_results_for
+                          else f"{a.drug} (safety unknown)" for a in drug.alternatives if not a.suitable)
+        not_suitable = "; ".join(a.reason for a in drug.not_suitable)
+        drugs.add_row(drug.drug, drug.category, drug.category_reason or "", text,
+                      "\n".join(x for x in (instead, f"check first: {check}" if check else "",
+                                             f"not suitable: {not_suitable}" if not_suitable else "") if x))
     out.print(drugs)
 
 
@@ -510,23 +594,52 @@ def export_command(
 @app.command("figure")
 @reports_errors
 def figure_command(
-    center: list[str] = typer.Option(..., "--center", "-c", help="An entity (repeatable)."),
     out: str = typer.Option(..., "--out", "-o", help="fig.svg, fig.png or fig.pdf"),
-    depth: int = typer.Option(1, "--depth", "-d", help="Rings around each center (1-3)."),
-    limit: int = typer.Option(40, "--limit", help="Most nodes around each center."),
+    kind: str = typer.Option("neighbourhood", "--kind", "-k", help="neighbourhood (around --center), heatmap "
+                             "(genes x drugs by evidence level) or network (genes, drugs, diseases around --center)"),
+    center: list[str] = typer.Option(None, "--center", "-c", help="An entity (repeatable)."),
+    gene: list[str] = typer.Option(None, "--gene", "-g", help="heatmap: the genes (repeatable; default: --top)."),
+    top: int = typer.Option(15, "--top", help="heatmap: the genes with the most strong gene-drug evidence."),
+    drugs: int = typer.Option(40, "--drugs", help="heatmap: at most this many drugs (strongest first)."),
+    depth: int = typer.Option(1, "--depth", "-d", help="neighbourhood: rings around each center (1-3)."),
+    limit: int = typer.Option(None, "--limit", help="Most nodes around each center (neighbourhood: 40; "
+                                                    "network: neighbours of each kind, 12)."),
     title: str = typer.Option(None, help="Figure title (default: the centers)."),
 ) -> None:
-    """A static network figure for a paper: coloured by type, labelled, with a legend."""
+    """A static figure for a paper: a neighbourhood, the gene-drug evidence heatmap, or a gene-drug-disease network."""
     from pathlib import Path
 
-    from pgxkg.export.figure import draw
-    from pgxkg.export.select import Selection, select
+    from pgxkg.errors import InvalidInput
     from pgxkg.graph.connection import Graph
 
-    selection = Selection(centers=tuple(center), depth=depth, limit=limit).check()
+    if kind not in {"neighbourhood", "heatmap", "network"}:
+        raise InvalidInput(f"--kind {kind!r}: use neighbourhood, heatmap or network")
+    if kind != "heatmap" and not center:
+        raise InvalidInput(f"a {kind} figure needs --center")
+    if not 1 <= top <= 100 or not 1 <= drugs <= 200:
+        raise InvalidInput("--top must be 1-100 and --drugs 1-200")
+    target = Path(out)
     with Graph.connect() as graph:
+        if kind == "heatmap":
+            from pgxkg.export import heatmap
+
+            found = heatmap.matrix(heatmap.evidence_rows(graph, gene), gene, top, drugs)
+            heatmap.draw(found, target, title or "")
+            err.print(f"{len(found.genes)} genes x {len(found.drugs)} drugs -> {out}")
+            return
+        if kind == "network":
+            from pgxkg.export import network_figure
+
+            drawn = network_figure.select(graph, list(center), limit or 12)
+            network_figure.draw(drawn, target, title or ", ".join(center))
+            err.print(f"{drawn.number_of_nodes()} nodes, {drawn.number_of_edges()} links -> {out}")
+            return
+        from pgxkg.export.figure import draw
+        from pgxkg.export.select import Selection, select
+
+        selection = Selection(centers=tuple(center), depth=depth, limit=limit or 40).check()
         selected = select(graph, selection)
-    draw(selected, Path(out), title=title or ", ".join(center), centers=list(center))
+    draw(selected, target, title=title or ", ".join(center), centers=list(center))
     err.print(f"{selected.number_of_nodes()} nodes, {selected.number_of_edges()} relationships -> {out}")
 
 

@@ -44,6 +44,7 @@ class ReferenceData:
         self._recommendations: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {}
         self._drug_evidence: dict[str, dict[str, Any]] = {}
         self._definitions: Definitions | None = None
+        self._drug_genes: dict[str, dict[str, str]] | None = None
         self._lock = threading.Lock()
 
     def diplotypes(self, wanted: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -72,6 +73,16 @@ class ReferenceData:
         return {drug: self._drug_evidence[drug] for drug in drugs if drug in self._drug_evidence}
 
     @property
+    def drug_genes(self) -> dict[str, dict[str, str]]:
+        """Drug id -> {gene: its best evidence level, e.g. "CPIC B/C" or "ClinPGx 2A"} (read on first use)."""
+        if self._drug_genes is None:
+            found: dict[str, dict[str, str]] = {}
+            for row in self.graph.read(read_cypher("pgxkg.queries", "drug_genes_all")):
+                found[row["drug"]] = {g["gene"]: _level_text(g) for g in row["genes"] if g.get("gene")}
+            self._drug_genes = found
+        return self._drug_genes
+
+    @property
     def definitions(self) -> Definitions:
         """The allele definitions for VCF calling (read on first use)."""
         if self._definitions is None:
@@ -79,6 +90,12 @@ class ReferenceData:
                 if self._definitions is None:
                     self._definitions = load_definitions(self.graph)
         return self._definitions
+
+
+def _level_text(level: dict[str, Any]) -> str:
+    parts = [f"CPIC {level['cpic_level']}" if level.get("cpic_level") else "",
+             f"ClinPGx {level['pharmgkb_level']}" if level.get("pharmgkb_level") else ""]
+    return ", ".join(p for p in parts if p) or "no level"
 
 
 class ReferenceCache:

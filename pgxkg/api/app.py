@@ -8,7 +8,16 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from pgxkg import __version__
-from pgxkg.api import admin_routes, entity_routes, explorer, export_routes, graph_routes, problems, risk_routes
+from pgxkg.api import (
+    admin_routes,
+    entity_routes,
+    explorer,
+    export_routes,
+    graph_routes,
+    problems,
+    report_routes,
+    risk_routes,
+)
 from pgxkg.api.body_limit import BodyLimit
 from pgxkg.api.deps import ApiSettings
 from pgxkg.graph.connection import Graph, open_driver
@@ -43,7 +52,7 @@ def create_app(settings: Settings | None = None, api_settings: ApiSettings | Non
         app.add_middleware(CORSMiddleware, allow_origins=list(api_settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["*"])
 
-    for module in (risk_routes, entity_routes, graph_routes, admin_routes):
+    for module in (risk_routes, report_routes, entity_routes, graph_routes, admin_routes):
         app.include_router(module.router)
     app.include_router(export_routes.router)
     explorer.mount(app)  # keep last: the page's StaticFiles at "/" must not shadow any route

@@ -10,7 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from pgxkg.export.writers import FORMATS, output_paths
+from pgxkg.export.writers import FORMATS, table_paths
 
 
 def read_export(format_name: str, out: Path) -> nx.MultiDiGraph:
@@ -29,11 +29,11 @@ def read_export(format_name: str, out: Path) -> nx.MultiDiGraph:
                                         **options) for t in ("nodes", "edges"))
     else:
         nodes, edges = (pd.read_csv(p, dtype=str, keep_default_na=False, **options)
-                        for p in output_paths(fmt, out))
-    if fmt.name == "kgx":
-        nodes = nodes.rename(columns={"provided_by": "sources"})
-        edges = edges.rename(columns={"subject": "source", "object": "target", "original_predicate": "key",
-                                      "provided_by": "sources"})
+                        for p in table_paths(fmt, out))
+    if fmt.name == "kgx":  # undo KGX's names: subject, object, original_predicate "pgxkg:TYPE", the edge category
+        edges = edges.rename(columns={"subject": "source", "object": "target", "original_predicate": "key"})
+        edges["key"] = edges["key"].str.removeprefix("pgxkg:")
+        edges = edges.drop(columns="category").assign(label=edges["key"])
     graph = nx.MultiDiGraph()
     for row in nodes.to_dict("records"):
         graph.add_node(row["id"], **{k: v for k, v in row.items() if v != ""})

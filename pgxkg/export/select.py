@@ -10,6 +10,7 @@ import networkx as nx
 
 from pgxkg.errors import InvalidInput
 from pgxkg.export import model
+from pgxkg.export.identifiers import ID_PROPERTIES, check_unique
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.cypher_files import read_cypher
 from pgxkg.queries import research
@@ -69,17 +70,19 @@ def select(graph: Graph, selection: Selection, reference: ReferenceData | None =
     ids = list(elements)
     nodes = (model.node_from_record(r) for r in graph.read(read_cypher("pgxkg.export", "members"), elements=ids))
     edges = (model.edge_from_record(r)
-             for r in graph.read(read_cypher("pgxkg.export", "member_relationships"), elements=ids))
+             for r in graph.read(read_cypher("pgxkg.export", "member_relationships"), elements=ids,
+                                 id_keys=list(ID_PROPERTIES)))
     result = graph_from_rows(nodes, edges)
-    for node, role in roles.items():
-        if node in result:
-            result.nodes[node]["role"] = role
+    by_pgxkg_id = {data["pgxkg_id"]: node for node, data in result.nodes(data=True)}
+    for name, role in roles.items():
+        if name in by_pgxkg_id:
+            result.nodes[by_pgxkg_id[name]]["role"] = role
     return result
 
 
 def graph_from_rows(nodes: Iterator[model.NodeRow], edges: Iterator[model.EdgeRow]) -> nx.MultiDiGraph:
     result = nx.MultiDiGraph()
-    for ident, attrs in nodes:
+    for ident, attrs in check_unique(nodes):
         result.add_node(ident, **attrs)
     for start, end, key, attrs in edges:
         result.add_edge(start, end, key=key, **attrs)
@@ -88,9 +91,9 @@ def graph_from_rows(nodes: Iterator[model.NodeRow], edges: Iterator[model.EdgeRo
 
 def stream_all(graph: Graph) -> tuple[Iterator[model.NodeRow], Iterator[model.EdgeRow]]:
     """Every node, then every relationship, pulled from Neo4j in batches as they are consumed."""
-    nodes = (model.node_from_record(r) for r in graph.stream(read_cypher("pgxkg.export", "all_nodes")))
+    nodes = check_unique(model.node_from_record(r) for r in graph.stream(read_cypher("pgxkg.export", "all_nodes")))
     edges = (model.edge_from_record(r)
-             for r in graph.stream(read_cypher("pgxkg.export", "all_relationships")))
+             for r in graph.stream(read_cypher("pgxkg.export", "all_relationships"), id_keys=list(ID_PROPERTIES)))
     return nodes, edges
 
 
@@ -115,27 +118,28 @@ def _risk_members(graph: Graph, report: RiskReportModel) -> tuple[list[str], dic
     for gene in report.genotype:
         if not gene.gene.lower().startswith("rs"):
             keys["genes"].add(gene.gene)
-            roles[model.node_id("Gene", gene.gene)] = "genotyped_gene"
+            roles[model.pgxkg_id("Gene", gene.gene)] = "genotyped_gene"
         if gene.diplotype:
             keys["diplotypes"].add(gene.diplotype)
-            roles[model.node_id("Diplotype", gene.diplotype)] = "patient_diplotype"
+            roles[model.pgxkg_id("Diplotype", gene.diplotype)] = "patient_diplotype"
         if gene.phenotype:
             phenotype = f"{gene.gene}:{gene.phenotype}"
             keys["phenotypes"].add(phenotype)
-            roles[model.node_id("Phenotype", phenotype)] = "patient_phenotype"
+            roles[model.pgxkg_id("Phenotype", phenotype)] = "patient_phenotype"
     for drug in report.drugs:
         for alternative in drug.alternatives:
             keys["drugs"].add(alternative.drug)
-            roles.setdefault(model.node_id("Drug", alternative.drug), "alternative")
+            roles.setdefault(model.pgxkg_id("Drug", alternative.drug),
+                             "alternative" if alternative.suitable else "alternative:check_first")
             if alternative.atc_class:
                 keys["classes"].add(alternative.atc_class)
     for drug in report.drugs:
         keys["drugs"].add(drug.drug)
         keys["genes"].update(drug.genes)
-        roles[model.node_id("Drug", drug.drug)] = f"risk:{drug.category}"
+        roles[model.pgxkg_id("Drug", drug.drug)] = f"risk:{drug.category}"
         for recommendation in drug.recommendations:
             keys["recommendations"].add(recommendation.id)
-            roles[model.node_id("Recommendation", recommendation.id)] = f"recommendation:{recommendation.category}"
+            roles[model.pgxkg_id("Recommendation", recommendation.id)] = f"recommendation:{recommendation.category}"
     params: dict[str, Any] = {name: sorted(values) for name, values in keys.items()}
     rows = graph.read(read_cypher("pgxkg.export", "risk_members"), **params)
     return [row["element_id"] for row in rows], roles

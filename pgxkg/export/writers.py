@@ -4,7 +4,9 @@ The row writers take iterators, so a full export streams from Neo4j to disk
 without a graph in memory; for a selection they are fed from the networkx graph.
 KGX and CSV are two tables (nodes, edges): written as ``PREFIX_nodes.tsv`` and
 ``PREFIX_edges.tsv`` beside each other, or as one ``.zip`` holding ``nodes.tsv``
-and ``edges.tsv`` when the path ends in ``.zip``.
+and ``edges.tsv`` when the path ends in ``.zip``. KGX adds ``PREFIX_metadata.json``
+(``metadata.json`` in a zip): the prefix map of every CURIE in the tables and the
+knowledge sources behind the ``infores:`` ids.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from typing import IO
 import networkx as nx
 
 from pgxkg.export import model
+from pgxkg.export.identifiers import CURIE_MAP
+from pgxkg.export.knowledge_sources import INFORES, SOURCES
+from pgxkg.graph.schema import BIOLINK_VERSION
 
 _CONTROL = re.compile(r"[\t\r\n]+")
 
@@ -48,8 +53,18 @@ def output_paths(fmt: Format, out: Path) -> list[Path]:
     """The files an export to ``out`` writes."""
     if not fmt.tables or out.suffix == ".zip":
         return [out]
+    return table_paths(fmt, out) + ([metadata_path(out)] if fmt.name == "kgx" else [])
+
+
+def table_paths(fmt: Format, out: Path) -> list[Path]:
+    """The nodes and edges tables of a table export to ``out`` (not a zip)."""
     stem = out.with_suffix("") if out.suffix == fmt.extension else out
     return [stem.with_name(f"{stem.name}_{table}{fmt.extension}") for table in ("nodes", "edges")]
+
+
+def metadata_path(out: Path) -> Path:
+    stem = out.with_suffix("") if out.suffix == ".tsv" else out
+    return stem.with_name(f"{stem.name}_metadata.json")
 
 
 def write_graph(graph: nx.MultiDiGraph, fmt: Format, out: Path) -> list[Path]:
@@ -104,79 +119,74 @@ def write_tables(fmt: Format, nodes: Iterator[model.NodeRow], edges: Iterator[mo
     edge_cells: Callable = _kgx_edge if kgx else (
         lambda row: {**row[3], "source": row[0], "target": row[1], "key": row[2]})
     tables = [(node_header, map(node_cells, nodes)), (edge_header, map(edge_cells, edges))]
+    counts: list[int] = []
     if out.suffix == ".zip":  # one member at a time: a zip takes one open writer
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, (header, rows) in zip(("nodes", "edges"), tables, strict=True):
                 with io.TextIOWrapper(archive.open(f"{name}{fmt.extension}", "w", force_zip64=True),
                                       encoding="utf-8", newline="") as handle:
-                    _write_rows(handle, header, rows, kgx)
+                    counts.append(_write_rows(handle, header, rows, kgx))
+            if kgx:
+                archive.writestr("metadata.json", kgx_metadata(*counts))
     else:
-        for path, (header, rows) in zip(output_paths(fmt, out), tables, strict=True):
+        for path, (header, rows) in zip(table_paths(fmt, out), tables, strict=True):
             with open(path, "w", encoding="utf-8", newline="") as handle:
-                _write_rows(handle, header, rows, kgx)
+                counts.append(_write_rows(handle, header, rows, kgx))
+        if kgx:
+            metadata_path(out).write_text(kgx_metadata(*counts), encoding="utf-8")
     return output_paths(fmt, out)
 
 
-def _write_rows(handle: IO[str], header: list[str], rows: Iterable[dict], kgx: bool) -> None:
+def _write_rows(handle: IO[str], header: list[str], rows: Iterable[dict], kgx: bool) -> int:
+    """Write the header and the rows; the number of rows."""
     if kgx:  # KGX TSV is line-based: no quoting, so tabs and line breaks inside values become spaces
         writer = csv.DictWriter(handle, header, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar=None,
                                 quotechar=None, lineterminator="\n", extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _CONTROL.sub(" ", v) if isinstance(v, str) else v for k, v in row.items()})
+        rows = ({k: _CONTROL.sub(" ", v) if isinstance(v, str) else v for k, v in row.items()} for row in rows)
     else:
         writer = csv.DictWriter(handle, header, lineterminator="\n", extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count
 
 
-# KGX: https://github.com/biolink/kgx/blob/master/specification/kgx-format.md
+# KGX: https://github.com/biolink/kgx/blob/master/docs/kgx_format.md
 KGX_NODE = ["id", "category", "name", "provided_by", "xref"]
-KGX_EDGE = ["id", "subject", "predicate", "object", "category", "original_predicate",
-            "knowledge_level", "agent_type", "provided_by"]
+KGX_EDGE = ["id", "subject", "predicate", "object", "category", "original_predicate", "primary_knowledge_source",
+            "aggregator_knowledge_source", "knowledge_level", "agent_type"]
+_NOT_KGX = {"label"}  # display text for network tools only
 
 
 def kgx_node_columns(columns: list[str]) -> list[str]:
-    return KGX_NODE + [c for c in columns if c not in {"id", "category", "name", "label", "sources"}]
+    return KGX_NODE + [c for c in columns if c not in {*KGX_NODE, *_NOT_KGX}]
 
 
 def kgx_edge_columns(columns: list[str]) -> list[str]:
-    return KGX_EDGE + [c for c in columns if c not in {"id", "label", "predicate", "sources"}]
+    return KGX_EDGE + [c for c in columns if c not in {*KGX_EDGE, *_NOT_KGX, "predicate"}]
 
 
 def _kgx_node(row: model.NodeRow) -> dict:
-    _ident, attrs = row
-    cells = {k: v for k, v in attrs.items() if k not in {"label", "sources"}}
-    cells["provided_by"] = attrs.get("sources", "")
-    cells["xref"] = _xref(attrs)
-    return cells
+    return {k: v for k, v in row[1].items() if k not in _NOT_KGX}
 
 
 def _kgx_edge(row: model.EdgeRow) -> dict:
     start, end, key, attrs = row
-    cells = {k: v for k, v in attrs.items() if k not in {"label", "predicate", "sources"}}
-    cells.update(subject=start, object=end, predicate=attrs["predicate"], category="biolink:Association",
-                 original_predicate=key, knowledge_level="not_provided", agent_type="not_provided",
-                 provided_by=attrs.get("sources", ""))
+    cells = {k: v for k, v in attrs.items() if k not in _NOT_KGX}
+    cells.update(subject=start, object=end, category="biolink:Association", original_predicate=f"pgxkg:{key}")
     return cells
 
 
-def _xref(attrs: dict) -> str:
-    """CURIEs other resources use for this node, where its key or properties give one."""
-    kind, key = attrs["type"], attrs["key"]
-    refs = []
-    if kind in {"Disease", "PhenotypicFeature"} and ":" in key:
-        refs.append(key)
-    elif kind == "Variant" and attrs.get("rsid"):
-        refs.append(f"DBSNP:{attrs['rsid']}")
-    elif kind == "Publication":
-        refs.append(f"PMID:{key}")
-    elif kind == "Gene":
-        refs.append(f"HGNC.SYMBOL:{key}")
-        if attrs.get("ncbi_gene_id"):
-            refs.append(f"NCBIGene:{attrs['ncbi_gene_id']}")
-    elif kind == "Drug" and attrs.get("rxnorm"):
-        refs.append(f"RXCUI:{attrs['rxnorm']}")
-    elif kind == "DrugClass":
-        refs.append(f"ATC:{key}")
-    return model.LIST_SEPARATOR.join(refs)
+def kgx_metadata(nodes: int, edges: int) -> str:
+    """The JSON written beside KGX tables: counts, the Biolink release, the prefix map of every
+    CURIE in them, the infores ids and which loaded source each stands for."""
+    return json.dumps({
+        "name": "pgxkg", "format": "KGX TSV", "biolink_version": BIOLINK_VERSION, "nodes": nodes, "edges": edges,
+        "curie_map": CURIE_MAP,
+        "knowledge_sources": {i.id: {"name": i.name, "url": i.url, "in_infores_catalog": i.registered}
+                              for i in INFORES.values()},
+        "sources": {name: {"primary_knowledge_source": ks.primary, "aggregator_knowledge_source": list(ks.aggregators),
+                           "by_kind": ks.by_kind} for name, ks in SOURCES.items()},
+    }, indent=2) + "\n"

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.cypher_files import read_cypher
-from pgxkg.graph.schema import FULLTEXT_INDEX, NODE_TYPES, REL_TYPES, constraint_statements, index_statements
+from pgxkg.graph.schema import (
+    BIOLINK_VERSION,
+    FULLTEXT_INDEX,
+    NODE_TYPES,
+    REL_TYPES,
+    constraint_statements,
+    index_statements,
+)
 
 
 def apply_schema(graph: Graph) -> dict[str, int]:
@@ -35,24 +42,32 @@ def render_markdown() -> str:
         for start in rel.start:
             for end in rel.end:
                 lines.append(f"  {start} -->|{rel.type}| {end}")
-    lines += ["```", "", "| label | key | Biolink | example | indexed | description |",
+    lines += ["```", "", "| label | key | Biolink class | example | indexed | description |",
               "|---|---|---|---|---|---|"]
     for node in NODE_TYPES:
         indexed = ", ".join(node.indexes + tuple(f"{p} (full-text)" for p in node.searchable))
         lines.append(
-            f"| {node.label} | `{node.key}` | {node.biolink} | `{node.example}` | {indexed} | "
-            f"{node.description} |"
+            f"| {node.label} | `{node.key}` | {_biolink(node.biolink, node.biolink_note)} | `{node.example}` | "
+            f"{indexed} | {node.description} |"
         )
-    lines += ["", "| relationship | from | to | Biolink | properties | description |",
-              "|---|---|---|---|---|---|"]
+    lines += ["", "| relationship | from | to | Biolink predicate | knowledge level, agent | properties "
+              "| description |", "|---|---|---|---|---|---|---|"]
     for rel in REL_TYPES:
         lines.append(
-            f"| {rel.type} | {', '.join(rel.start)} | {', '.join(rel.end)} | {rel.biolink} | "
+            f"| {rel.type} | {', '.join(rel.start)} | {', '.join(rel.end)} | "
+            f"{_biolink(rel.biolink, rel.biolink_note)} | {rel.knowledge_level}, {rel.agent_type} | "
             f"{', '.join(rel.properties)} | {rel.description} |"
         )
     lines += ["", "Every node and relationship carries `sources`: the ids of the `Source` "
-              "nodes it came from."]
+              "nodes it came from. Every Biolink class and predicate above exists in Biolink "
+              f"{BIOLINK_VERSION} (a test loads the model and checks them, with the predicates' "
+              "domains and ranges); where Biolink has nothing of our kind, the note says why the "
+              "nearest one was chosen."]
     return "\n".join(lines)
+
+
+def _biolink(term: str, note: str) -> str:
+    return f"`{term}`" + (f": {note}" if note else "")
 
 
 def render_text() -> str:

@@ -29,11 +29,10 @@ from pgxkg.graph.cypher_files import read_cypher
 from pgxkg.graph.schema_ops import apply_schema
 from pgxkg.loaders import registry
 from pgxkg.loaders.collect import Collection
-from pgxkg.loaders.fetch import FetchedSource, fetch
+from pgxkg.loaders.fetch import FetchedSource
 from pgxkg.loaders.gc_pause import gc_paused
 from pgxkg.loaders.lock import build_lock
-from pgxkg.loaders.official import cached_official
-from pgxkg.loaders.prune import prune
+from pgxkg.loaders.prune import prune, prune_sources
 from pgxkg.loaders.records import RowProblems, SourceFileError, SourceInfo, skipped_kinds
 from pgxkg.loaders.resolve import (
     link_named_alternatives,
@@ -43,6 +42,7 @@ from pgxkg.loaders.resolve import (
     resolve_drug_classes,
     resolve_drugs,
 )
+from pgxkg.loaders.verdicts import categorise_recommendations
 from pgxkg.loaders.writer import BATCH_SIZE, Progress, WriteSummary, write_collection
 from pgxkg.settings import Settings
 
@@ -117,7 +117,7 @@ def official_sources(settings: Settings) -> list[FetchedSource]:
     """The official sources fetched into the cache (intact), in build order."""
     found = []
     for name in registry.OFFICIAL:
-        hit = cached_official(settings.cache, registry.adapter(name).source)
+        hit = registry.cached_source(registry.adapter(name), settings.cache)
         if hit is not None:
             found.append(hit)
     return found
@@ -132,7 +132,7 @@ def fetch_all(settings: Settings, names: list[str] | None = None, pinned_only: b
     for adapter in registry.selected(names):
         name = adapter.source.name
         if not adapter.source.official:
-            found.append(fetch(adapter.source, settings.cache))
+            found.append(registry.fetch_source(adapter, settings.cache))
         elif name in official:
             found.append(official[name])
         elif names:
@@ -174,6 +174,7 @@ def collect(
     steps["named_alternatives"] = link_named_alternatives(collection)
     steps["merged_guidelines"] = merge_duplicate_guidelines(collection)
     steps["phenotype_only_conditions"] = phenotype_only_conditions(collection)
+    steps["categorised_recommendations"] = categorise_recommendations(collection)
     collection.close_dangling()
     return collection, steps
 
@@ -184,8 +185,9 @@ def content_digest(source: FetchedSource, skip: frozenset[str] = frozenset()) ->
     for member in sorted(source.entry.files):
         digest.update(f"{member}={source.entry.files[member]}\n".encode())
     digest.update(f"release={source.info.release};date={source.info.date};skip={sorted(skip)}\n".encode())
-    for code in sorted(Path(__file__).parent.rglob("*")):
-        if code.suffix in (".py", ".cypher"):
+    package = Path(__file__).parent.parent
+    for code in sorted([*(package / "loaders").rglob("*"), *(package / "vocab").rglob("*")]):
+        if code.suffix in (".py", ".cypher"):  # the loaders and the ids and conditions they mint
             digest.update(code.read_bytes())
     return digest.hexdigest()
 
@@ -242,16 +244,22 @@ def build(
         apply_schema(graph)
         for source in fetched:
             _upsert_source(graph, source, complete=False, digest="")
+        every_source = not names
         rebuilt = [s.info.name for s in fetched] + [i.split("@")[0] for i in dropped]
-        written = write_collection(graph, collection, batch_size, progress, rebuilt)
+        written = write_collection(graph, collection, batch_size, progress, every_source=every_source,
+                                   rebuilt=rebuilt)
         timings["write"] = time.perf_counter() - started
         started = time.perf_counter()
-        # the counts shortcut of prune holds only when every source was rebuilt
-        pruned = prune(graph, collection, rebuilt, every_source=not names)
+        # A full build speaks for every registered source (the counts shortcut of prune holds only then),
+        # so facts of one no longer in it are pruned too, and so are Source nodes it no longer holds.
+        pruned = prune(graph, collection, list(registry.ADAPTERS) if every_source else rebuilt,
+                       every_source=every_source)
         if dropped:
             graph.write(read_cypher("pgxkg.loaders", "delete_sources"), ids=dropped)
         for source in fetched:
             _upsert_source(graph, source, complete=True, digest=digests[source.info.id])
+        if every_source:
+            pruned["nodes"] += prune_sources(graph, list(digests))
     timings["prune"] = time.perf_counter() - started
     return BuildReport(
         sources=[s.info.id for s in fetched], written=written, problems=problems.problems, pruned=pruned,

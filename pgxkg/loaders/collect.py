@@ -43,7 +43,14 @@ class Collection:
 
     def add_edge(self, record: EdgeRecord, source: str) -> None:
         key = (record.type, record.start, record.end)
-        self.edges.setdefault(key, Entry()).merge(record.props, source)
+        entry = self.edges.setdefault(key, Entry())
+        if record.type == "WHEN":
+            # A rule may test several genotypes of one variant (rs9923231 CT or TT): one edge to that
+            # variant, listing every condition, so none is lost when the edges merge.
+            conditions = sorted({*entry.props.get("conditions", ()), record.props["condition"]})
+            entry.merge({**record.props, "conditions": conditions}, source)
+            return
+        entry.merge(record.props, source)
 
     def close_dangling(self) -> None:
         """Give every edge endpoint a node (key only) so no relationship is silently dropped."""

@@ -43,7 +43,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pgxkg.loaders.categories import categorise
 from pgxkg.loaders.records import (
     EdgeRecord,
     NodeRecord,
@@ -320,7 +319,9 @@ class _Parse:
             raise SourceFileError(missing[0], None, "not among the extracted files")
         self.files = files
         self.problems = problems
-        self.skip = skip
+        self.skip = skip  # what a newer source in the build gives (e.g. PharmCAT's definitions and diplotype rows)
+        self.skip_definitions = "allele_definitions" in skip
+        self.skip_diplotypes = "diplotype_phenotypes" in skip
         self.seen: set[tuple[str, str]] = set()
         self.ranges: dict[tuple[str, str], dict[str, Any]] = {}
         self.variants: dict[str, _Variant] = {}
@@ -438,7 +439,7 @@ class _Parse:
         function = required(row, "Function")
         key = allele_id(gene, name)
         defined_by: dict[str, EdgeRecord] = {}
-        for column, core in (("GRCh38Core", True), ("GRCh38Tag", False)):
+        for column, core in () if self.skip_definitions else (("GRCh38Core", True), ("GRCh38Tag", False)):
             for variant_name in split_list(optional(row, column), ","):
                 if variant_name not in self.variant_names:
                     raise BadRow(f"{column} variant {variant_name} is not in variant-table.csv")
@@ -455,6 +456,8 @@ class _Parse:
         ]
 
     def diplotype(self, row: Row) -> list[Record]:
+        if self.skip_diplotypes:
+            return []
         gene, text = required(row, "Gene"), required(row, "Diplotype")
         phenotype = required(row, "Phenotype")
         names = [part.strip() for part in text.split("/")]
@@ -582,14 +585,13 @@ class _Parse:
         genes = [gene for gene, _ in pairs]
         guideline, guideline_records = self.guideline_of(drug, genes, body)
         text = row["Recommendation"]
-        category, rule = categorise(text)
         readable = [f"{gene}: {NOT_TESTED_LABEL if p == NOT_TESTED else p}" for gene, p in pairs]
         return [
             *records,
             *guideline_records,
             NodeRecord("Recommendation", key, props(
-                source=body, drug=drug, text=None if text == NOT_TESTED else text, category=category,
-                category_origin=f"text rule: {rule}", genes=genes, phenotypes=readable)),
+                source=body, drug=drug, text=None if text == NOT_TESTED else text,
+                genes=genes, phenotypes=readable)),
             EdgeRecord("RECOMMENDS", ("Guideline", guideline), ("Recommendation", key)),
             EdgeRecord("FOR_DRUG", ("Recommendation", key), ("Drug", drug)),
             *(EdgeRecord("WHEN", ("Recommendation", key), target, edge) for target, edge in when),

@@ -70,7 +70,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pgxkg.loaders.categories import categorise, category_from_flags
 from pgxkg.loaders.records import (
     EdgeRecord,
     NodeRecord,
@@ -579,15 +578,6 @@ def flags_of(row: Mapping[str, Any]) -> list[str]:
     return [flag.lower() for flag, value in values.items() if value]
 
 
-def recommendation_category(text: str, flags: list[str]) -> tuple[str, str]:
-    """(category, category_origin): PharmGKB's flags where set, else the text rules."""
-    from_flags = category_from_flags("avoid" in flags, "alternate" in flags, "dosing" in flags)
-    if from_flags:
-        return from_flags, "source flag"
-    category, rule = categorise(text)
-    return category, f"text rule: {rule}"
-
-
 def phenotype_vocabulary(db: sqlite3.Connection) -> dict[str, dict[str, str]]:
     """{gene: {normalised phenotype name: name}} from the diplotype table."""
     vocabulary: dict[str, dict[str, str]] = {}
@@ -637,10 +627,9 @@ def guidelines(db: sqlite3.Connection, path: Path, problems: RowProblems,
             yield EdgeRecord("FOR_DRUG", ("Guideline", guideline), ("Drug", drug_key))
 
         text = clean(row["Recommendation"])
-        category, origin = recommendation_category(text, flags)
+        # PharmGKB's flags say what the text contains; the build's verdict step decides the category.
         yield NodeRecord("Recommendation", key, _compact({
-            "source": source, "drug": drug_key, "text": text, "category": category,
-            "category_origin": origin, "flags": flags,
+            "source": source, "drug": drug_key, "text": text, "flags": flags,
             "genes": list(dict.fromkeys(c.gene for c in conditions)),
             "phenotypes": [c.readable for c in conditions], "pharmgkb_id": clean(row["PAID"])}))
         yield EdgeRecord("RECOMMENDS", ("Guideline", guideline), ("Recommendation", key))
@@ -687,22 +676,3 @@ class PharmgkbAdapter:
             if not skips(skip, "clinical_annotations"):
                 yield from clinical_annotations(db, path, problems, nodes)
             yield from guidelines(db, path, problems, nodes, skip)
-
-
-def category_agreement(db_path: Path) -> dict[str, Any]:
-    """How often the text rules (``categorise``) agree with PharmGKB's flags, over flagged rows."""
-    confusion: Counter[str] = Counter()
-    total = agree = 0
-    with closing(open_db(Path(db_path))) as db:
-        for row in rows(db, "GuidelineMerge"):
-            flagged = category_from_flags(*(bool(row[flag]) for flag in FLAGS))
-            if flagged is None:
-                continue
-            total += 1
-            from_text, _ = categorise(clean(row["Recommendation"]))
-            if from_text == flagged:
-                agree += 1
-            else:
-                confusion[f"{flagged}->{from_text}"] += 1
-    return {"rows": total, "agree": agree, "agreement": agree / total if total else 0.0,
-            "confusion": dict(confusion.most_common())}

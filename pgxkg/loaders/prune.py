@@ -53,3 +53,13 @@ def prune(graph: Graph, collection: Collection, source_names: list[str],
             graph.write(delete, keys=chunk)
         removed["nodes"] += len(stale_keys)
     return removed
+
+
+def prune_sources(graph: Graph, source_ids: list[str]) -> int:
+    """Delete every Source node but these (``name@version`` ids): other versions of them, and sources
+    the build no longer holds (an official release removed from the cache); returns how many. Only
+    after a build of every source: by then prune has removed every node and relationship that named
+    only such a source, and the writer has replaced the ``sources`` of the rest, so nothing cites
+    them and the graph is what a fresh build makes."""
+    rows = graph.write(read_cypher("pgxkg.loaders", "stale_sources"), ids=source_ids)
+    return rows[0]["removed"] if rows else 0

@@ -31,11 +31,14 @@ def resolve_diseases(collection: Collection, names: dict[str, str]) -> int:
 
 
 def link_named_alternatives(collection: Collection, min_length: int = 4) -> int:
-    """Recommendation -SUGGESTS-> Drug for every other known drug its text names.
+    """Recommendation -SUGGESTS-> Drug for every other known drug its text names as something to use.
 
     CPIC and DPWG texts name their alternatives ("Use prasugrel or ticagrelor"), so a whole-word
     match against the medicines in the graph (not metabolites or other chemicals) finds them: names
     and texts are compared as runs of words (``\\w+``), so punctuation between words does not matter.
+    A drug named in a sentence about something else is not an alternative: a co-medication or an
+    interacting inducer or inhibitor ("if the patient is also using a moderate CYP3A4 inducer, such
+    as modafinil"), or a drug ruled out ("do not select codeine", "tegafur is not an alternative").
     """
     names: dict[tuple[str, ...], str] = {}
     for key, entry in sorted(collection.nodes_of("Drug")):
@@ -46,10 +49,15 @@ def link_named_alternatives(collection: Collection, min_length: int = 4) -> int:
     longest = max(len(words) for words in names)
     added = 0
     for key, entry in collection.nodes_of("Recommendation"):
-        words = _WORD.findall(str(entry.props.get("text", "")).lower())
-        named = {names[run] for i in range(len(words)) for j in range(i + 1, min(len(words), i + longest) + 1)
-                 if (run := tuple(words[i:j])) in names}
-        for name in sorted(named - {entry.props.get("drug")}):
+        own = entry.props.get("drug")
+        named = set()
+        for sentence in _SENTENCES.split(str(entry.props.get("text", ""))):
+            if _NOT_AN_ALTERNATIVE.search(sentence):
+                continue
+            words = _WORD.findall(sentence.lower())
+            named.update(names[run] for i in range(len(words)) for j in range(i + 1, min(len(words), i + longest) + 1)
+                         if (run := tuple(words[i:j])) in names)
+        for name in sorted(named - {own}):
             for source in entry.sources:
                 collection.add_edge(EdgeRecord("SUGGESTS", ("Recommendation", key), ("Drug", name)), source)
             added += 1
@@ -60,6 +68,13 @@ def is_medicine(entry: Entry) -> bool:
     """A Drug node that is a medicine: not a ClinPGx metabolite, ion or biological intermediate."""
     kind = str(entry.props.get("chemical_type", "Drug"))
     return "Drug" in kind or "Prodrug" in kind
+
+
+_SENTENCES = re.compile(r"(?<=[.;!?])\s+|\n+")
+_NOT_AN_ALTERNATIVE = re.compile(
+    r"\b(?:inducers?|inhibitors?|co-?medication|concomitant\w*|also (?:using|taking|uses|takes)"
+    r"|in combination with|interact\w*|not (?:a |an )?(?:suitable )?alternatives?|do not (?:select|use|choose)"
+    r"|(?:is|are) also metaboli[sz]ed|not recommended)\b", re.IGNORECASE)
 
 
 def merge_duplicate_guidelines(collection: Collection) -> int:

@@ -5,6 +5,12 @@ transient errors); MERGE on the unique keys makes every batch idempotent, so a
 build that dies part-way converges when it is run again. A group of rows that
 has nothing in the graph yet (a fresh store) is written with CREATE instead,
 which skips MERGE's per-row lookups; see ``GroupQueries`` for why that is safe.
+
+In a build of every source each row is the whole of its node or relationship, so
+MERGE replaces the properties and ``sources`` (``replace_*.cypher``): whatever an
+earlier build left is gone and the result is exactly what CREATE makes on a fresh
+store. A build of some sources (``merge_*.cypher``) replaces what only the rebuilt sources
+vouch for and adds to what other sources also give.
 """
 
 from __future__ import annotations
@@ -49,7 +55,8 @@ class WriteSummary:
 class GroupQueries:
     """The queries for one label or one (type, start label, end label) group of rows.
 
-    ``merge`` is always safe. ``create`` is the faster first load, used only when the
+    ``merge`` is always safe (``replace_*.cypher`` in a build of every source, else
+    ``merge_*.cypher``). ``create`` is the faster first load, used only when the
     graph has nothing of the group yet (no node of the label; no relationship of the
     type from the start label): the rows are unique keys, so nothing can be created
     twice. A batch that is retried (its first attempt may have committed before the
@@ -65,11 +72,11 @@ def batches(rows: list[T], size: int) -> Iterator[list[T]]:
         yield rows[start : start + size]
 
 
-def node_queries(label: str) -> GroupQueries:
+def node_queries(label: str, every_source: bool = False) -> GroupQueries:
     def query(name: str) -> str:
         return fill(read_cypher("pgxkg.loaders", name), label=label, key=key_of(label))
 
-    return GroupQueries(query("merge_nodes"), query("create_nodes"))
+    return GroupQueries(query("replace_nodes" if every_source else "merge_nodes"), query("create_nodes"))
 
 
 def edge_query(name: str, rel_type: str, start: str, end: str) -> str:
@@ -77,8 +84,8 @@ def edge_query(name: str, rel_type: str, start: str, end: str) -> str:
                 start_key=key_of(start), end=end, end_key=key_of(end))
 
 
-def edge_queries(rel_type: str, start: str, end: str) -> GroupQueries:
-    return GroupQueries(edge_query("merge_edges", rel_type, start, end),
+def edge_queries(rel_type: str, start: str, end: str, every_source: bool = False) -> GroupQueries:
+    return GroupQueries(edge_query("replace_edges" if every_source else "merge_edges", rel_type, start, end),
                         edge_query("create_edges", rel_type, start, end))
 
 
@@ -112,18 +119,23 @@ def edge_groups(collection: Collection) -> dict[tuple[str, str, str], list[dict[
 
 def write_collection(
     graph: Graph, collection: Collection, batch_size: int = BATCH_SIZE,
-    progress: Progress | None = None, rebuilt: list[str] | None = None,
+    progress: Progress | None = None, every_source: bool = False, rebuilt: list[str] | None = None,
 ) -> WriteSummary:
     """Write every node, then every relationship; returns how many of each were written.
 
-    ``rebuilt`` names the sources this build loads again: what only they vouch for is replaced, not
-    added to (see merge_nodes.cypher), so a fact a source stopped giving does not linger."""
+    ``every_source``: the collection holds every source, so each row replaces its node's
+    or relationship's properties and ``sources`` (see the module docstring).
+    ``rebuilt`` (a build of some sources) names the sources this build loads again: what only
+    they vouch for is replaced, not added to (see merge_nodes.cypher), so a fact a source
+    stopped giving does not linger.
+    """
     rebuilt = list(rebuilt or [])
     summary = WriteSummary()
     started = time.perf_counter()
     for label, rows in node_groups(collection).items():
         first_load = stored_count(graph, label) == 0
-        _write_batches(graph, node_queries(label), first_load, rows, batch_size, label, progress, rebuilt)
+        _write_batches(graph, node_queries(label, every_source), first_load, rows, batch_size, label,
+                       progress, rebuilt)
         if first_load:
             summary.first_load_groups.append(label)
         summary.nodes[label] = len(rows)
@@ -131,7 +143,8 @@ def write_collection(
     started = time.perf_counter()
     for (rel, start, end), rows in edge_groups(collection).items():
         first_load = stored_count(graph, start, rel) == 0
-        _write_batches(graph, edge_queries(rel, start, end), first_load, rows, batch_size, rel, progress, rebuilt)
+        _write_batches(graph, edge_queries(rel, start, end, every_source), first_load, rows, batch_size, rel,
+                       progress, rebuilt)
         if first_load:
             summary.first_load_groups.append(f"({start})-[{rel}]->({end})")
         summary.relationships[rel] = summary.relationships.get(rel, 0) + len(rows)

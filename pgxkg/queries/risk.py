@@ -8,8 +8,10 @@ alternatives (``drug_evidence.cypher``) -> a ranked report per drug.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pgxkg.queries import uncertainty
 from pgxkg.queries.genotype_input import GeneInput
 from pgxkg.queries.models import (
     LevelModel,
@@ -17,6 +19,7 @@ from pgxkg.queries.models import (
     RiskReportModel,
 )
 from pgxkg.queries.phenotype import ResolvedGene, resolve_many
+from pgxkg.queries.rules import RuleIndex
 from pgxkg.vocab import ACTIONABLE, CATEGORY_RANK, ClinPGxLevel, CpicLevel, level_rank, source_rank
 
 MAX_CLASS_ALTERNATIVES = 8
@@ -42,24 +45,33 @@ def risk_reports(reference: ReferenceData, genotypes: list[list[GeneInput]], ind
     Rules, recommendation texts and drug evidence come from the reference data, so a batch
     costs at most one diplotype lookup round trip; validation is left to the caller's edge (``risk``,
     the API's response model). A genotype the vocabulary rejects raises InvalidInput naming
-    its index (unless not ``indexed``).
+    its index (unless not ``indexed``). Items carrying ``possible`` diplotypes (an uncertain VCF
+    call) are evaluated once per possibility (``uncertainty.py``).
     """
+    if uncertainty.has_uncertain(genotypes):
+        return uncertainty.risk_reports(reference, genotypes, indexed, _reports, _rank)
+    return _reports(reference, genotypes, indexed)
+
+
+def _reports(reference: ReferenceData, genotypes: list[list[GeneInput]], indexed: bool) -> list[dict]:
     resolved = resolve_many(reference, genotypes, indexed)
     index = reference.rules
     rows_by_patient = [
-        index.match({c for gene in genes for c in gene.conditions}, {gene.gene for gene in genes})
+        index.match({c for gene in genes for c in gene.conditions}, {gene.gene for gene in genes if gene.determined},
+                    frozenset(gene.gene for gene in genes if gene.kind == "diplotype"))
         for genes in resolved
     ]
     all_rows = [row for rows in rows_by_patient for row in rows]
     details = reference.recommendations({row["recommendation"] for row in all_rows})
     evidence = reference.drug_evidence(sorted({row["drug"] for row in all_rows}))
+    drug_genes = reference.drug_genes
     data = reference.data
-    return [{**_report(genes, rows, details, evidence), "data": data}
+    return [{**_report(genes, rows, details, evidence, index, drug_genes), "data": data}
             for genes, rows in zip(resolved, rows_by_patient, strict=True)]
 
 
 def _report(genes: list[ResolvedGene], rows: list[dict], details: dict[str, tuple[dict, dict | None]],
-            evidence: dict[str, dict]) -> dict:
+            evidence: dict[str, dict], index: RuleIndex, drug_genes: dict[str, dict[str, str]]) -> dict:
     explain = {c: _fact(g) for g in genes for c in g.conditions}
     fired: dict[str, list[dict]] = defaultdict(list)
     needs: dict[str, set[str]] = defaultdict(set)
@@ -72,18 +84,36 @@ def _report(genes: list[ResolvedGene], rows: list[dict], details: dict[str, tupl
     classes = {row["drug"]: row["drug_class"] for row in rows if row.get("drug_class")}
     drugs += [
         {"drug": drug, "category": "needs_result", "genes": sorted(missing), "recommendations": [],
-         "needs_results_for": sorted(missing), "levels": _levels(evidence.get(drug, {}))}
+         "needs_results_for": sorted(missing), "levels": _levels(evidence.get(drug, {})),
+         "category_reason": f"a rule for {drug} needs the {', '.join(sorted(missing))} result"}
         for drug, missing in needs.items() if drug not in fired
     ]
     for drug in drugs:
         if drug["drug"] in classes:
             drug["drug_class"] = classes[drug["drug"]]
-    categories = {d["drug"]: d["category"] for d in drugs}
+    verdicts = {d["drug"]: d for d in drugs}
+    checks = Checks(index, {g.gene for g in genes if g.determined}, drug_genes)
     for drug in drugs:
-        fired_ids = {r["id"] for r in drug["recommendations"]}
-        drug["alternatives"] = _alternatives(drug, evidence.get(drug["drug"], {}), categories, fired_ids)
-    drugs.sort(key=_rank)
+        if drug["category"] in ACTIONABLE:
+            drug["alternatives"], drug["not_suitable"] = _alternatives(
+                drug, evidence.get(drug["drug"], {}), verdicts, {r["id"] for r in drug["recommendations"]}, checks)
+        else:
+            drug["alternatives"], drug["not_suitable"] = [], []
+    drugs.sort(key=lambda d: _rank(d, evidence.get(d["drug"], {})))
+    _source_phenotypes(genes, drugs)
     return {"genotype": [g.as_dict() for g in genes], "drugs": drugs}
+
+
+def _source_phenotypes(genes: list[ResolvedGene], drugs: list[dict]) -> None:
+    """Where a source's own genotype mapping named the patient's phenotype differently (DPWG calls
+    CYP2C9 *2/*3 an intermediate metabolizer, CPIC a poor one), say so on the gene."""
+    by_gene = {g.gene: g for g in genes}
+    for drug in drugs:
+        for rec in drug["recommendations"]:
+            for gene, name in (rec.get("source_phenotypes") or {}).items():
+                resolved = by_gene.get(gene)
+                if resolved is not None and name != resolved.phenotype:
+                    resolved.phenotypes_by_source[rec["source"]] = name
 
 
 def _fact(gene: ResolvedGene) -> str:
@@ -100,10 +130,12 @@ def _drug(drug: str, rows: list[dict], details: dict[str, tuple[dict, dict | Non
         key=lambda r: (source_rank(r["source"]), CATEGORY_RANK[r["category"]], r["id"]),
     )
     cpic = [r for r in recommendations if r["source"] == "CPIC"]
-    category = min((r["category"] for r in cpic or recommendations), key=CATEGORY_RANK.__getitem__)
+    deciding = min(cpic or recommendations, key=lambda r: CATEGORY_RANK[r["category"]])
     genes = sorted({g for r in recommendations for g in r["genes"]})
-    return {"drug": drug, "category": category, "genes": genes, "recommendations": recommendations,
-            "levels": levels, "needs_results_for": []}
+    scope = "CPIC has a rule that applies" if cpic else "the most severe of the sources' rules"
+    reason = deciding.get("category_reason") or deciding["category"]
+    return {"drug": drug, "category": deciding["category"], "genes": genes, "recommendations": recommendations,
+            "levels": levels, "needs_results_for": [], "category_reason": f"{deciding['source']} ({scope}): {reason}"}
 
 
 def _recommendation(row: dict, details: dict[str, tuple[dict, dict | None]], levels: list[dict],
@@ -119,7 +151,8 @@ def _recommendation(row: dict, details: dict[str, tuple[dict, dict | None]], lev
         static[rec_id] = RecommendationModel(
             id=rec_id, source=rec.get("source") or "",
             category=rec.get("category") or "no_recommendation",
-            category_origin=rec.get("category_origin"), text=rec.get("text") or "",
+            category_reason=rec.get("category_reason"), category_signal=rec.get("category_signal"),
+            source_phenotypes=_parsed(rec.get("source_phenotypes")), text=rec.get("text") or "",
             guideline={k: v for k, v in guideline.items() if v is not None} if guideline else None,
             genes=genes, phenotypes=rec.get("phenotypes") or [],
             strength=rec.get("strength") or rec.get("classification"), population=rec.get("population"),
@@ -147,38 +180,125 @@ def _best(levels: list[dict], attribute: str, enum: type[CpicLevel] | type[ClinP
     return min(values, key=lambda v: level_rank(enum, v)) if values else None
 
 
-def _alternatives(drug: dict, evidence: dict, categories: dict[str, str], fired: set[str]) -> list[dict]:
-    """Drugs the fired recommendations name, then untroubled drugs of the same ATC class."""
-    if drug["category"] not in ACTIONABLE:
+@dataclass(frozen=True)
+class Checks:
+    """What an alternative is checked against: the rules, the genes tested, each drug's pharmacogenes."""
+
+    rules: RuleIndex
+    tested: set[str]
+    drug_genes: dict[str, dict[str, str]]
+    why: dict[str, str] = field(default_factory=dict)  # drug -> why this genotype flags it (per report)
+
+
+def _alternatives(drug: dict, evidence: dict, verdicts: dict[str, dict], fired: set[str],
+                  checks: Checks) -> tuple[list[dict], list[dict]]:
+    """(alternatives, not_suitable) for an actionable drug, each checked against this genotype.
+
+    Candidates are the drugs its fired recommendations name, then the drugs of its own ATC chemical
+    subgroup (the level-4 group of its first ATC code, shared as their first code too: the same
+    mechanism, never a combination group). A candidate this genotype flags (avoid, alternative,
+    dose change, caution) is not suitable, with the reason; one whose rules need a gene the input
+    does not have is offered only as needing that result; one with known pharmacogenomic evidence
+    for a gene that made this drug risky, but no guideline rule saying it is fine for this
+    genotype (another CYP2D6 substrate for a CYP2D6 poor metabolizer), is offered as uncertain
+    (``shares_genes``); the rest are suitable.
+    """
+    fired_key = frozenset(fired)
+    cached = evidence.setdefault("_candidates", {})
+    if fired_key not in cached:  # static per drug and set of fired recommendations
+        cached[fired_key] = _candidates(drug["drug"], evidence, fired, checks)
+    suitable, unsuitable = [], []
+    why = checks.why
+    risky_genes = set(drug["genes"])
+    for name, base, rule_genes, evidence_genes in cached[fired_key]:
+        verdict = verdicts.get(name)
+        if verdict is not None and verdict["category"] in ACTIONABLE:
+            if name not in why:
+                why[name] = _why(verdict)
+            unsuitable.append({**base, "category": verdict["category"], "reason": f"{name}: {why[name]}"})
+            continue
+        candidate = {**base, "needs_results_for": [], "shares_genes": []}  # the model's full shape
+        untested = sorted(rule_genes - checks.tested)
+        if verdict is not None:
+            candidate["category"] = verdict["category"]
+        if untested:
+            candidate.update(suitable=False, needs_results_for=untested,
+                             reason=f"{name} has pharmacogenomic rules for {', '.join(untested)}, "
+                                    f"which this genotype does not include: test before choosing it")
+            suitable.append(candidate)
+            continue
+        ruled = verdict["genes"] if verdict is not None else ()
+        shared = sorted(g for g in risky_genes.intersection(evidence_genes) if g not in ruled)
+        if shared:
+            levels = "; ".join(f"{g}: {evidence_genes[g]}" for g in shared)
+            candidate.update(suitable=False, shares_genes=shared,
+                             reason=f"{name} also has pharmacogenomic evidence for {', '.join(shared)} "
+                                    f"({levels}) but no guideline rule for this genotype: not known to be safe")
+        else:
+            if verdict is not None and name not in why:
+                why[name] = _why(verdict)
+            candidate.update(suitable=True, reason=f"{name}: {why[name]} (standard care)" if verdict is not None
+                             else f"no pharmacogenomic rule for {name} applies to this genotype")
+        suitable.append(candidate)
+    suitable.sort(key=lambda c: not c["suitable"])  # suitable first, then those needing a result
+    return suitable, unsuitable
+
+
+def _candidates(drug: str, evidence: dict, fired: set[str],
+                checks: Checks) -> list[tuple[str, dict, frozenset[str], dict[str, str]]]:
+    """The drug's candidate alternatives with what checking them needs (static per drug and fired set):
+    (name, the answer's base fields, the genes its rules test, its pharmacogenes with levels)."""
+    found: dict[str, dict] = {}
+    for item in sorted(evidence.get("named") or [], key=lambda i: (i.get("drug") or "", i.get("via") or "")):
+        if item.get("drug") and item.get("via") in fired and item["drug"] != drug:
+            found.setdefault(item["drug"], {"drug": item["drug"], "kind": "named_in_recommendation"})
+    mates = 0
+    for item in _same_mechanism(evidence):
+        if item["drug"] not in found and item["drug"] != drug and mates < MAX_CLASS_ALTERNATIVES:
+            found[item["drug"]] = {"drug": item["drug"], "kind": "same_atc_class", "atc_class": item["atc_class"]}
+            mates += 1
+    return [(name, base, checks.rules.genes_by_drug.get(name, frozenset()), checks.drug_genes.get(name, {}))
+            for name, base in found.items()]
+
+
+def _same_mechanism(evidence: dict) -> list[dict]:
+    """ATC class mates that share the drug's first ATC chemical subgroup as their own first one."""
+    own = _primary_group(evidence.get("atc"))
+    if own is None:
         return []
-    if "_sorted" not in evidence:  # static per drug: sort once
-        evidence["_sorted"] = (
-            sorted(evidence.get("named") or [], key=lambda i: (i.get("drug") or "", i.get("via") or "")),
-            sorted(evidence.get("class_mates") or [], key=lambda i: (i["atc_class"], i["drug"])),
-        )
-    named_items, class_items = evidence["_sorted"]
-    named: dict[str, dict] = {}
-    for item in named_items:
-        if item.get("drug") and item.get("via") in fired:
-            category = categories.get(item["drug"])
-            named[item["drug"]] = {"drug": item["drug"], "kind": "named_in_recommendation",
-                                   "risky": category in ACTIONABLE}
-            if category:
-                named[item["drug"]]["category"] = category
-    class_mates: dict[str, dict] = {}
-    for item in class_items:
-        mate = item.get("drug")
-        if mate and mate not in named and mate not in class_mates and categories.get(mate) not in ACTIONABLE:
-            class_mates[mate] = {"drug": mate, "kind": "same_atc_class", "risky": False,
-                                 "atc_class": item["atc_class"]}
-            if categories.get(mate):
-                class_mates[mate]["category"] = categories[mate]
-    return list(named.values()) + list(class_mates.values())[:MAX_CLASS_ALTERNATIVES]
+    mates = {item["drug"]: item for item in evidence.get("class_mates") or []
+             if item.get("drug") and item.get("atc_class") == own and _primary_group(item.get("atc")) == own}
+    return sorted(mates.values(), key=lambda i: i["drug"])
 
 
-def _rank(drug: dict) -> tuple:
-    """Severity, then the drug's best CPIC level, then its best PharmGKB level, then name."""
-    return (CATEGORY_RANK[drug["category"]], *_level_ranks(drug["levels"]), drug["drug"])
+def _primary_group(codes: list[str] | None) -> str | None:
+    """The ATC chemical subgroup (level 4, five characters) of a drug's first ATC code."""
+    return codes[0][:5] if codes and len(codes[0]) >= 5 else None
+
+
+def _why(verdict: dict) -> str:
+    """``CYP2D6 *4/*4 -> Poor Metabolizer -> avoid`` for a drug this genotype flags."""
+    facts = sorted({fact for rec in verdict.get("recommendations") or [] for fact in rec.get("triggered_by") or []})
+    return f"{'; '.join(facts) or ', '.join(verdict.get('genes') or [])} -> {verdict['category']}"
+
+
+def _parsed(value: object) -> dict[str, str] | None:
+    """``["CYP2C9=Intermediate Metabolizer"]`` (how the graph stores a map) as a dict."""
+    if not value:
+        return None
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items()}
+    return dict(str(item).split("=", 1) for item in value if "=" in str(item))  # type: ignore[union-attr]
+
+
+def _rank(drug: dict, evidence: dict | None = None) -> tuple:
+    """Severity, then the drug's best CPIC level, then its best PharmGKB level, then name (the level
+    ranks are static per drug: with its ``evidence`` cache they are computed once and kept there)."""
+    if evidence is None:
+        return (CATEGORY_RANK[drug["category"]], *_level_ranks(drug["levels"]), drug["drug"])
+    if "_level_ranks" not in evidence:
+        evidence["_level_ranks"] = _level_ranks(drug["levels"])
+    return (CATEGORY_RANK[drug["category"]], *evidence["_level_ranks"], drug["drug"])
 
 
 def _level_ranks(levels: list[dict]) -> tuple[int, int]:

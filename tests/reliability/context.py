@@ -60,9 +60,15 @@ class Context:
     build_seconds: dict[str, float] | None = None  # phase timings of an uninterrupted full build
 
 
+BUILT_BY = "MATCH (s:Source) RETURN s.id AS id, s.content_sha256 AS sha"
+
+
 def state(graph: Graph) -> dict[str, Any]:
-    """Counts per label and type plus the content fingerprint: what "the same graph" means."""
-    return {"counts": graph_counts(graph), "fingerprint": fingerprint(graph)}
+    """Counts per label and type plus the content fingerprint: what "the same graph" means; and
+    ``built_by``, each Source's content_sha256 (its files and the loader code that read them):
+    two graphs are only comparable when the same code built them."""
+    built_by = {row["id"]: row["sha"] for row in graph.read(BUILT_BY)}
+    return {"counts": graph_counts(graph), "fingerprint": fingerprint(graph), "built_by": built_by}
 
 
 def known_state(ctx: Context, settings: Settings, graph: Graph) -> dict[str, Any]:
@@ -87,6 +93,8 @@ def lost_between(before: dict[str, Any], after: dict[str, Any]) -> tuple[int, st
             if old != new:
                 diffs.append(f"{name} {old}->{new}")
                 missing += max(0, old - new)
+    if before.get("built_by") != after.get("built_by"):
+        diffs.append("built by other loader code or source files (Source.content_sha256 differs)")
     # equal counts but a different hash: at least one fact changed
     return max(missing, 1), ", ".join(diffs[:8]) or "same counts, different content hash"
 

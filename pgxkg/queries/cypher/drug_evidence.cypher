@@ -1,5 +1,6 @@
 // Evidence and alternatives for a set of drugs: gene-drug levels, guideline PMIDs,
-// drugs named by each of its recommendations (`via`), and drugs that share an ATC class.
+// drugs named by each of its recommendations (`via`), and drugs that share an ATC class (with
+// their ATC codes, so the caller keeps mates of the same chemical subgroup only).
 // Genotype-independent, so callers cache it per drug. $drugs: [drug ids]
 UNWIND $drugs AS drug_id
 MATCH (d:Drug {id: drug_id})
@@ -27,6 +28,7 @@ CALL (d) {
 CALL (d) {
   OPTIONAL MATCH (d)-[:IN_CLASS]->(c:DrugClass)<-[:IN_CLASS]-(mate:Drug)
   WHERE mate <> d
-  RETURN collect(DISTINCT {drug: mate.id, atc_class: c.code}) AS class_mates
+  RETURN collect(DISTINCT {drug: mate.id, atc_class: c.code, atc: mate.atc}) AS class_mates
 }
-RETURN d.id AS drug, d.name AS name, d.label_testing AS label_testing, levels, pmids, named, class_mates
+RETURN d.id AS drug, d.name AS name, d.atc AS atc, d.label_testing AS label_testing, levels, pmids, named,
+       class_mates

@@ -2,7 +2,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const view = { centers: [], genotype: null };  // what "Download this view" exports
+const view = { centers: [], genotype: null, network: null };  // what "Download this view" exports
 let palette = { types: {}, other: "#999", risk: {} };
 let cy = null;
 
@@ -32,6 +32,9 @@ function params() {
 
 // ---- the network ----------------------------------------------------------------------------
 
+// Exported node ids are CURIEs (RXNORM:32968); the graph's own "Label:key" name is data("pgxkg_id").
+function byPgxkgId(id) { return cy.nodes().filter((n) => n.data("pgxkg_id") === id); }
+
 function colour(type) { return palette.types[type] || palette.other; }
 
 function style() {
@@ -53,6 +56,20 @@ function style() {
     rules.push({ selector: `node.risk-${category}`, style: {
       "border-width": 6, "border-color": value, width: 28, height: 28, "font-weight": "bold" } });
   }
+  // The patient's network (POST /report/network): boxes placed by the server, labels inside them.
+  rules.push(
+    { selector: "node.patient", style: {
+      shape: "round-rectangle", width: "data(w)", height: "data(h)", "background-color": "data(colour)",
+      "border-color": "data(border)", "border-width": 1, label: "data(label)", color: "data(text_colour)",
+      "text-valign": "center", "text-halign": "center", "text-margin-y": 0, "font-size": 12, "font-weight": "normal",
+      "text-wrap": "none", "text-max-width": 400 } },
+    { selector: "node.patient.alternative", style: { "border-width": 2 } },
+    { selector: "node.patient:selected", style: { "border-width": 3, "border-color": "#f0a000" } },
+    { selector: "edge.patient", style: {
+      "line-color": "data(colour)", width: 2.5, "curve-style": "bezier", "target-arrow-shape": "none", label: "" } },
+    { selector: "edge.patient.genotype", style: { width: 1.2 } },
+    { selector: "edge.patient.dashed", style: { "line-style": "dashed", width: 1.6 } },
+  );
   return rules;
 }
 
@@ -100,6 +117,8 @@ async function expand(key, nodeId) {
 function start(key) {
   view.centers = [];
   view.genotype = null;
+  view.network = null;
+  $("hint").textContent = HINT;
   $("risks").innerHTML = "";
   $("details").hidden = true;
   cy.elements().remove();
@@ -108,13 +127,15 @@ function start(key) {
 
 // ---- details on hover ------------------------------------------------------------------------
 
-const HIDDEN = new Set(["colour", "value", "label", "id", "source", "target"]);
+const HIDDEN = new Set(["colour", "value", "label", "id", "source", "target", "border", "text_colour", "w", "h",
+                        "title"]);
 
 function details(element) {
   const d = element.data();
   const rows = Object.entries(d).filter(([k, v]) => !HIDDEN.has(k) && v !== "" && v != null);
-  const title = element.isNode() ? `${d.label} <small>(${d.type})</small>` : `${d.label}`;
-  const sub = element.isNode() ? d.id : `${d.source} → ${d.target}`;
+  const name = d.label || d.kind || "";
+  const title = element.isNode() ? `${name} <small>(${d.type || d.kind})</small>` : `${name}`;
+  const sub = d.title || (element.isNode() ? d.id : `${d.source} → ${d.target}`);
   const box = $("details");
   box.innerHTML = `<h3>${escapeHtml(title).replace(/&lt;(\/?)small&gt;/g, "<$1small>")}</h3>
     <div>${escapeHtml(sub)}</div>
@@ -133,10 +154,13 @@ function legend() {
   const present = new Set(cy.nodes().map((n) => n.data("type")));
   const types = Object.keys(palette.types).filter((t) => present.size === 0 || present.has(t));
   const risky = new Set(cy.nodes().flatMap((n) => n.classes()).filter((c) => c.startsWith("risk-")));
-  $("legend").innerHTML =
-    types.map((t) => `<li><span class="swatch" style="background:${colour(t)}"></span>${t}</li>`).join("") +
-    Object.entries(palette.risk).filter(([c]) => risky.has(`risk-${c}`))
+  const lines = view.network ? view.network.legend.map(([label, value]) => label.startsWith("suitable")
+    ? `<li><span class="line dashed" style="border-color:${value}"></span>instead (dashed)</li>`
+    : `<li><span class="line" style="border-color:${value}"></span>risk: ${escapeHtml(label)}</li>`).join("")
+    : Object.entries(palette.risk).filter(([c]) => risky.has(`risk-${c}`))
       .map(([c, v]) => `<li><span class="swatch ring" style="border-color:${v}"></span>risk: ${c}</li>`).join("");
+  $("legend").innerHTML =
+    types.map((t) => `<li><span class="swatch" style="background:${colour(t)}"></span>${t}</li>`).join("") + lines;
 }
 
 // ---- search ----------------------------------------------------------------------------------
@@ -177,35 +201,59 @@ async function checkRisk() {
   if (!text) { status("Paste a genotype first, e.g. CYP2C19 *2/*2", true); return; }
   status("Finding risky drugs…");
   try {
-    const report = await api("/risk", { method: "POST", headers: { "Content-Type": "application/json" },
-                                        body: JSON.stringify(parseGenotype(text)) });
-    view.centers = [];  // a genotype starts a new view: the patient's risk subgraph
+    const body = JSON.stringify(parseGenotype(text));
+    const post = { method: "POST", headers: { "Content-Type": "application/json" }, body };
+    // The picture is the patient's network laid out by the server (genes -> phenotypes -> drugs ->
+    // alternatives, recommendations folded into the edges); the list beside it is the risk answer.
+    const [report, network] = await Promise.all([api("/risk", post), api("/report/network", post)]);
+    view.centers = [];  // a genotype starts a new view; "Download" exports its risk subgraph
     view.genotype = text;
+    view.network = network;
     cy.elements().remove();
     $("details").hidden = true;
-    const data = await api(`/export/cytoscape?${new URLSearchParams({ genotype: text })}`);
-    addElements(data);
-    for (const drug of report.drugs) {
-      cy.getElementById(`Drug:${drug.drug}`).addClass(`risk-${drug.category}`);
-    }
-    relayout();
+    drawPatient(network);
     showRisks(report);
+    const hidden = Object.entries(network.not_drawn).map(([why, n]) => `${n} ${why.replaceAll("_", " ")}`).join(", ");
+    $("hint").textContent = (hidden ? `Not drawn: ${hidden} (all are in the list). ` : "") +
+      "Hover a line for the guidelines behind it; double-click a node to explore the graph around it.";
     status(report.drugs.length ? "" : "No drug needs a change for this genotype.");
   } catch (error) {
     status(error.message, true);
   }
 }
 
+const HINT = "Click a node to expand it (in a patient's picture, double-click it); hover for details and evidence.";
+const KIND_TYPES = { gene: "Gene", phenotype: "Phenotype", drug: "Drug", alternative: "Drug" };
+
+function drawPatient(network) {
+  const nodes = network.elements.nodes.map((n) => ({
+    group: "nodes", position: n.position, data: { ...n.data, type: KIND_TYPES[n.data.kind] },
+    classes: `patient ${n.classes}${n.data.kind === "drug" ? ` risk-${n.data.category}` : ""}` }));
+  const edges = network.elements.edges.map((e) => ({ group: "edges", data: e.data, classes: `patient ${e.classes}` }));
+  cy.add([...nodes, ...edges]);
+  cy.layout({ name: "preset", fit: true, padding: 30 }).run();
+  if (cy.zoom() > 1.25) { cy.zoom(1.25); cy.center(); }
+  legend();
+}
+
 function showRisks(report) {
   $("risks").innerHTML = report.drugs.map((drug) => {
     const first = drug.recommendations[0];
     const text = first ? `[${first.source}] ${first.text}` : `needs results for ${drug.needs_results_for.join(", ")}`;
-    const alternatives = drug.alternatives.slice(0, 4).map((a) => a.drug).join(", ");
+    // "instead" only for alternatives this same genotype does not flag; the others say why not
+    const instead = drug.alternatives.filter((a) => a.suitable).slice(0, 4).map((a) => a.drug).join(", ");
+    const unsure = drug.alternatives.filter((a) => !a.suitable).slice(0, 3)
+      .map((a) => a.needs_results_for.length ? `${a.drug} (needs ${a.needs_results_for.join(", ")})` : `${a.drug} (safety unknown)`)
+      .join(", ");
+    const not = (drug.not_suitable || []).slice(0, 3).map((a) => a.reason).join("; ");
     return `<li data-node="Drug:${escapeHtml(drug.drug)}">
       <span class="kind" style="background:${palette.risk[drug.category] || palette.other}">${drug.category}</span>
       <b>${escapeHtml(drug.drug)}</b> <small>${escapeHtml(drug.genes.join(", "))}</small>
       <span class="text">${escapeHtml(shorten(text).slice(0, 260))}</span>
-      ${alternatives ? `<span class="text">instead: ${escapeHtml(alternatives)}</span>` : ""}</li>`;
+      ${drug.category_reason ? `<span class="text why">why: ${escapeHtml(drug.category_reason)}</span>` : ""}
+      ${instead ? `<span class="text instead">instead: ${escapeHtml(instead)}</span>` : ""}
+      ${unsure ? `<span class="text unsure">check first: ${escapeHtml(unsure)}</span>` : ""}
+      ${not ? `<span class="text not-suitable">not suitable: ${escapeHtml(not)}</span>` : ""}</li>`;
   }).join("");
 }
 
@@ -232,9 +280,16 @@ async function main() {
   }
   try { palette = await api("palette.json"); } catch (error) { status("palette.json: " + error.message, true); }
   cy = cytoscape({ container: $("cy"), style: style(), minZoom: 0.2, maxZoom: 3 });
-  window.explorer = { cy, view };
+  window.explorer = { cy, view, node: byPgxkgId };
   cy.on("mouseover", "node, edge", (event) => details(event.target));
-  cy.on("tap", "node", (event) => { details(event.target); expand(event.target.data("key"), event.target.id()); });
+  cy.on("tap", "node", (event) => {
+    details(event.target);
+    if (!event.target.hasClass("patient")) expand(event.target.data("key"), event.target.id());
+  });
+  cy.on("dbltap", "node.patient", (event) => {  // from the patient's picture into the graph around a node
+    const key = event.target.data("key");
+    if (key) { $("search").value = key; start(key); }
+  });
   $("search").addEventListener("input", onSearch);
   $("search").addEventListener("keydown", (event) => {
     const first = $("results").querySelector("li[data-key]");
@@ -247,7 +302,7 @@ async function main() {
   $("check-risk").addEventListener("click", checkRisk);
   $("risks").addEventListener("click", (event) => {
     const item = event.target.closest("li[data-node]");
-    const node = item && cy.getElementById(item.dataset.node);
+    const node = item && byPgxkgId(item.dataset.node);
     if (node && node.length) { cy.nodes().unselect(); node.select(); details(node); cy.animate({ center: { eles: node } }); }
   });
   $("download").addEventListener("click", download);
