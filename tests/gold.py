@@ -13,7 +13,8 @@ from pgxkg.vocab import ACTIONABLE, CATEGORIES
 
 GOLD = Path(__file__).resolve().parent / "data" / "gold_categories.tsv"
 # Source node name -> the gold set's dataset name.
-DATASETS = {"cpic-tables": "pypgx-0.27.0", "pharmgkb-annotations": "panno-0.3.1"}
+DATASETS = {"cpic-tables": "pypgx-0.27.0", "pharmgkb-annotations": "panno-0.3.1",
+            "cpic-api": "cpic-api-2026-08-13", "dpwg": "pharmcat-reporter-2024-05-29"}
 _TAGS = re.compile(r"<[^>]+>")
 
 

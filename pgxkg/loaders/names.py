@@ -2,7 +2,7 @@
 
 Phenotype names: the risk layer resolves a genotype to the phenotype names of the loaded
 diplotype tables (pypgx's CPIC tables), and a recommendation's condition must use the same
-name. CPIC's API and DPWG spell a few differently:
+name. CPIC's API, DPWG and PharmCAT's phenotype files spell a few differently:
 
 ==========  ==================================================  =======================================
 gene        source spelling                                     graph spelling (pypgx, panno)

@@ -255,7 +255,7 @@ def fetch_official(
         raise PgxkgError(f"--date {date!r} is not an ISO date", "use YYYY-MM-DD (or YYYY-MM)")
     entry = CacheEntry(
         name=info.name, version=info.version, package="", package_version="", filename="", url=url,
-        license=info.license, sha256=_set_digest(files),
+        license=info.license, sha256=set_digest(files),
         files={relative: sha256_of(path) for relative, path in files.items()},
         origin=origin, fetched_at=time.time(),
         release=release or described_release, date=date or described_date, provides=sorted(provides),
@@ -313,7 +313,8 @@ def _verify(spec: FileSpec, path: Path, where: str) -> None:
         raise SourceFileError(where, error.line, error.reason) from None
 
 
-def _set_digest(files: dict[str, Path]) -> str:
+def set_digest(files: dict[str, Path]) -> str:
+    """The sha256 of a set of files (each file's name and sha256, sorted): a release given as loose files."""
     digest = hashlib.sha256()
     for relative in sorted(files):
         digest.update(f"{relative}={sha256_of(files[relative])}\n".encode())

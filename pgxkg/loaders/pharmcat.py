@@ -30,6 +30,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from pgxkg.loaders.names import phenotype_name
 from pgxkg.loaders.records import EdgeRecord, NodeRecord, Record, RowProblems, SourceFileError, SourceInfo
 from pgxkg.vocab import allele_id, diplotype_id, natural_key, phenotype_id, variant_id
 
@@ -251,6 +252,7 @@ def _phenotypes(path: Path, problems: RowProblems, seen: set) -> Iterator[Record
     for index, row in enumerate(rows):
         counts = row.get("diplotypekey") if isinstance(row, dict) else None
         result = row.get("generesult") if isinstance(row, dict) else None
+        result = phenotype_name(gene, result) if isinstance(result, str) else result  # one spelling (names.py)
         if not isinstance(counts, dict) or not counts or sum(counts.values()) not in (1, 2) or not result:
             problems.bad_row(path, index + 1, f"diplotypes entry {index + 1} has no diplotypekey of one or two "
                                               "alleles, or no generesult")

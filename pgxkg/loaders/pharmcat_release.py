@@ -28,7 +28,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pgxkg.errors import PgxkgError
 from pgxkg.loaders.fetch import CacheEntry, FetchedSource, cached, save_entry, sha256_of, source_dir
-from pgxkg.loaders.official import UpstreamUnavailable
+from pgxkg.loaders.official import UpstreamUnavailable, set_digest
 from pgxkg.loaders.records import SourceFileError, SourceInfo
 from pgxkg.settings import env, load
 
@@ -66,9 +66,11 @@ def fetch_release(info: SourceInfo, cache: Path, *, from_path: Path | None = Non
         shutil.rmtree(final, ignore_errors=True)
         final.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(staging, final)
+    files = {m: final / m for m in info.members}
     entry = CacheEntry(
         name=info.name, version=info.version, package=info.package, package_version=info.package_version,
-        filename=info.filename, url=info.url, license=info.license, sha256=archive_sha,
+        filename=info.filename, url=info.url, license=info.license,
+        sha256=archive_sha or set_digest(files),  # a folder of files: the digest of the set
         files={m: sha256_of(final / m) for m in info.members}, origin=origin, fetched_at=time.time(),
     )
     save_entry(cache, info, entry)

@@ -81,7 +81,9 @@ def assemble(risk: RiskReportModel, context: ReportContext, generated_at: str, *
     them; ``generated_at``: ISO 8601.
     """
     by_call = {g.gene: g for g in calls.genes} if calls else {}
-    genes = [_gene(g, by_call.get(g.gene), input_kind, given_genes) for g in risk.genotype]
+    # a gene with no usable result (PharmCAT's "not called", a no-call) is not tested: it is listed under
+    # untested, with why and the drugs a result could change, not as a result
+    genes = [_gene(g, by_call.get(g.gene), input_kind, given_genes) for g in risk.genotype if g.kind != "unused"]
     drugs = [_drug(d) for d in risk.drugs]
     groups = [DrugGroup(category=category, title=title, advice=advice,
                         drugs=[d for d in drugs if d.category == category])
@@ -145,8 +147,9 @@ def _recommendation(rec: RecommendationModel) -> RecommendationEntry:
 
 def _untested(risk: RiskReportModel, context: ReportContext, calls: SampleCallsModel | None) -> list[UntestedGene]:
     """Genes with guideline rules that the report has no result for, with the drugs they could change."""
-    tested = {g.gene.upper() for g in risk.genotype}  # an uncertain call was tested: its drugs say what is open
-    reasons: dict[str, str] = {}
+    # an uncertain call was tested: its drugs say what is open; an unused one was not
+    tested = {g.gene.upper() for g in risk.genotype if g.kind != "unused"}
+    reasons: dict[str, str] = {g.gene: g.reason or "no usable result" for g in risk.genotype if g.kind == "unused"}
     if calls is not None:
         reasons.update({gene: "no defining position in the VCF" for gene in calls.genes_not_in_vcf})
         reasons.update({gene: f"not called from a VCF: {why}" if why else "not called from a VCF"
