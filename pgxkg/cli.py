@@ -151,7 +151,7 @@ def fetch_sources(
     from pgxkg.errors import InvalidInput
     from pgxkg.loaders import registry
     from pgxkg.loaders.fetch import fetch
-    from pgxkg.loaders.official import UpstreamSettings, UpstreamUnavailable, fetch_official, forget_source
+    from pgxkg.loaders.official import forget_source
 
     settings = Settings.from_env()
     names = list(sources or [])
@@ -176,17 +176,26 @@ def fetch_sources(
                             from_path=Path(from_path) if from_path else None)
         err.print(f"{fetched.info.id}: {len(fetched.paths)} files, origin {fetched.entry.origin}, "
                   f"sha256 {fetched.entry.sha256[:12] or '-'}")
-    upstream_settings = UpstreamSettings.from_env() if upstream else None
-    for adapter in official:
+    _fetch_official(settings, official, Path(from_path) if from_path else None, release, date)
+    err.print(f"Cache: {settings.cache / 'sources'} (manifest.json)")
+
+
+def _fetch_official(settings: Any, adapters: list[Any], from_path: Any = None, release: str | None = None,
+                    date: str | None = None) -> None:
+    """Fetch official sources from ``from_path`` or upstream; one that cannot be reached is reported with
+    what the build uses instead, and the others go on."""
+    from pgxkg.loaders import registry
+    from pgxkg.loaders.official import UpstreamSettings, UpstreamUnavailable, fetch_official
+
+    upstream_settings = None if from_path else UpstreamSettings.from_env()
+    for adapter in adapters:
         info = adapter.source
         try:
-            with err.status(f"Fetching {info.name} {'from ' + from_path if from_path else 'upstream'}..."):
+            with err.status(f"Fetching {info.name} {f'from {from_path}' if from_path else 'upstream'}..."):
                 if getattr(adapter, "fetch", None) is not None:  # its own release format (PharmCAT's jar)
-                    fetched = registry.fetch_source(adapter, settings.cache, force=True,
-                                                    from_path=Path(from_path) if from_path else None)
+                    fetched = registry.fetch_source(adapter, settings.cache, force=True, from_path=from_path)
                 else:
-                    fetched = fetch_official(adapter, settings.cache,
-                                             from_path=Path(from_path) if from_path else None,
+                    fetched = fetch_official(adapter, settings.cache, from_path=from_path,
                                              upstream=upstream_settings, release=release, date=date)
         except UpstreamUnavailable as error:
             err.print(f"[yellow]{info.name}: {error.message}[/]", highlight=False)
@@ -194,7 +203,6 @@ def fetch_sources(
             continue
         err.print(f"{info.id}: {fetched.info.release} ({fetched.info.date or 'no date'}), "
                   f"{len(fetched.paths)} files, origin {fetched.entry.origin}", highlight=False)
-    err.print(f"Cache: {settings.cache / 'sources'} (manifest.json)")
 
 
 def _fallback(settings: Any, info: Any) -> str:
@@ -733,16 +741,25 @@ def up(
     host: str = typer.Option("127.0.0.1", help="Address the API binds to."),
     port: int = typer.Option(8000, help="Port the API listens on."),
     rebuild: bool = typer.Option(False, help="Load the sources even if the graph is complete."),
+    upstream: bool = typer.Option(True, help="Fetch the official sources' current releases the cache does not "
+                                             "hold yet (CPIC API, ClinPGx, DPWG, PharmCAT); when they cannot be "
+                                             "reached the pinned snapshot is used."),
 ) -> None:
     """The main job: start the local Neo4j (unless NEO4J_URI), fetch and load the data, serve the API."""
     from pgxkg.graph.connection import Graph
     from pgxkg.graph.status import load_state
+    from pgxkg.loaders import registry
     from pgxkg.loaders.build import official_sources
     from pgxkg.loaders.registry import PINNED
 
+    settings = Settings.from_env()
+    if upstream:
+        missing = [a for a in map(registry.adapter, registry.OFFICIAL)
+                   if registry.cached_source(a, settings.cache) is None]
+        _fetch_official(settings, missing)
     neo4j_start()
     with Graph.connect() as graph:
-        state = load_state(graph, expected=[*PINNED, *(s.info.name for s in official_sources(Settings.from_env()))])
+        state = load_state(graph, expected=[*PINNED, *(s.info.name for s in official_sources(settings))])
     if rebuild or not state.loaded:
         build_graph(source=None, strict=False, quiet=False, force=rebuild, pinned_only=False)
     else:
