@@ -129,14 +129,19 @@ def _risk_members(graph: Graph, report: RiskReportModel) -> tuple[list[str], dic
     for drug in report.drugs:
         for alternative in drug.alternatives:
             keys["drugs"].add(alternative.drug)
-            roles.setdefault(model.pgxkg_id("Drug", alternative.drug),
-                             "alternative" if alternative.suitable else "alternative:check_first")
+            ident = model.pgxkg_id("Drug", alternative.drug)
+            if alternative.suitable or ident not in roles:  # suitable instead of one drug is what it is
+                roles[ident] = "alternative" if alternative.suitable else "alternative:check_first"
             if alternative.atc_class:
                 keys["classes"].add(alternative.atc_class)
     for drug in report.drugs:
-        keys["drugs"].add(drug.drug)
         keys["genes"].update(drug.genes)
-        roles[model.pgxkg_id("Drug", drug.drug)] = f"risk:{drug.category}"
+        if drug.drug_class:  # a rule about a class of drugs
+            keys["classes"].add(drug.drug_class)
+            roles[model.pgxkg_id("DrugClass", drug.drug_class)] = f"risk:{drug.category}"
+        else:
+            keys["drugs"].add(drug.drug)
+            roles[model.pgxkg_id("Drug", drug.drug)] = f"risk:{drug.category}"
         for recommendation in drug.recommendations:
             keys["recommendations"].add(recommendation.id)
             roles[model.pgxkg_id("Recommendation", recommendation.id)] = f"recommendation:{recommendation.category}"

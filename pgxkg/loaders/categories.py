@@ -206,6 +206,9 @@ _ON_RESPONSE = re.compile(
     r"|(?:status|genotype|result) (?:is )?unknown"
     r"|could not be determined|not available)",
 )
+# "For tertiary amines, consider a 50% reduction of the starting dose" after "avoid tertiary amine use":
+# the drug stays a fallback at a changed dose, as with "if a tertiary amine is warranted".
+_FOR_FALLBACK = re.compile(r"^for [^,]{1,40},\s*consider\b")
 _FALLBACK = re.compile(
     r"^(?:\d\.\s*)?(?:[^,]{0,40},\s*)?(?:if|when|in the event|in case|where|unless)\b[^.]*?\b"
     r"(?:warranted|appropriate|necessary|required"
@@ -307,7 +310,7 @@ def categorise(text: str | None, drug: str | None = None, drugs: frozenset[str] 
         if _EVIDENCE.search(clause):
             continue  # what a study found, not advice
         rewritten = rewrite(clause)
-        if _FALLBACK.search(clause):
+        if _FALLBACK.search(clause) or _FOR_FALLBACK.search(clause):
             found = {c for _, c, _ in matches(rewritten)}
             fallback_dose = fallback_dose or bool(found & {"adjust_dose", "caution"})
             conditional = conditional or bool(found & _ACTIONS)

@@ -109,12 +109,12 @@ class Chemicals:
 
     def add(self, pharmgkb_id: str, name: str, node: tuple[str, str]) -> None:
         self.by_id[pharmgkb_id] = node
-        self.by_name.setdefault(normalise_name(name), node)
+        self.by_name.setdefault(drug_id(name), node)
         self.known.add(name_key(name))
 
     def node(self, name: str) -> tuple[str, str]:
         """The node a chemical name means (a Drug by its name when ClinPGx's list does not know it)."""
-        return self.by_name.get(normalise_name(name)) or ("Drug", drug_id(name))
+        return self.by_name.get(drug_id(name)) or ("Drug", drug_id(name))
 
 
 class ClinpgxAdapter:
@@ -207,14 +207,14 @@ class _Parse:
                 classes.setdefault(code, []).append(row)
                 self.chemicals.add(pharmgkb_id, name, ("DrugClass", code))
                 for synonym in name_list(row["Generic Names"]):
-                    self.chemicals.by_name.setdefault(normalise_name(synonym), ("DrugClass", code))
+                    self.chemicals.by_name.setdefault(drug_id(synonym), ("DrugClass", code))
                 continue
             key = drug_id(name)
             self.chemicals.add(pharmgkb_id, name, ("Drug", key))
             xrefs = cross_references(row["Cross-references"])
             rxnorm = split_field(row["RxNorm Identifiers"], ",")
             synonyms = [s for s in [*name_list(row["Generic Names"]), *name_list(row["Trade Names"])]
-                        if normalise_name(s) != key]
+                        if drug_id(s) != key]
             records = self.node(
                 "Drug", key, name=name, pharmgkb_id=pharmgkb_id, rxnorm=rxnorm[0] if rxnorm else None,
                 rxnorm_ids=rxnorm if len(rxnorm) > 1 else None, atc=atc,

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from pgxkg.loaders.collect import Collection, Entry
 from pgxkg.loaders.records import EdgeRecord
-from pgxkg.vocab import AT_LEAST, condition, normalise_name, phenotype_id
+from pgxkg.vocab import AT_LEAST, condition, drug_id, normalise_name, phenotype_id
 
 PHARMGKB_DISEASE_PREFIX = "PharmGKB:"
 _WORD = re.compile(r"\w+")
@@ -122,7 +122,7 @@ def _name_index(collection: Collection, label: str, identified: str) -> dict[str
     for key, entry in collection.nodes_of(label):
         if entry.props.get(identified):
             for name in [entry.props.get("name", key), *entry.props.get("synonyms", [])]:
-                index[normalise_name(str(name))].add(key)
+                index[(drug_id if label == "Drug" else normalise_name)(str(name))].add(key)
     return {name: next(iter(keys)) for name, keys in index.items() if len(keys) == 1}
 
 
@@ -138,7 +138,7 @@ def resolve_drugs(collection: Collection) -> int:
     for key, entry in collection.nodes_of("Drug"):
         if entry.props.get("pharmgkb_id"):
             continue
-        target = names.get(normalise_name(key))
+        target = names.get(drug_id(key))
         by_cui = rxnorm.get(str(entry.props.get("rxnorm", "")), set())
         if target is None and len(by_cui) == 1:
             target = next(iter(by_cui))

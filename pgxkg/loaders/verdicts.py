@@ -246,8 +246,17 @@ def _all_reference(row: _Row, reference: ReferenceStatus) -> bool:
     for condition in row.conditions:
         by_gene[condition.gene].append(condition)
     # every gene of the rule tested and at its reference: a gene whose conditions cover other
-    # genotypes too (carriers, "AG or GG") is a rule for those, not for the reference patients
-    return bool(genes) and all(by_gene.get(gene) and all(reference.of(c) for c in by_gene[gene]) for gene in genes)
+    # genotypes too (carriers, "AG or GG") is a rule for those, not for the reference patients. A gene
+    # keyed by activity score is the exception: a source gives one text for a range of scores (DPWG's
+    # CYP2D6 1.25-2.5), so the rule is the reference patients' when the reference score is among them
+    # (its phenotype_only conditions are derived from those scores and say nothing more).
+    def at_reference(conditions: list[GeneCondition]) -> bool:
+        scores = [c for c in conditions if c.kind == "activity"]
+        if scores:
+            return any(reference.of(c) for c in scores)
+        return all(reference.of(c) for c in conditions)
+
+    return bool(genes) and all(by_gene.get(gene) and at_reference(by_gene[gene]) for gene in genes)
 
 
 def _group(row: _Row) -> tuple:

@@ -132,7 +132,7 @@ def _drug(drug: str, rows: list[dict], details: dict[str, tuple[dict, dict | Non
     cpic = [r for r in recommendations if r["source"] == "CPIC"]
     deciding = min(cpic or recommendations, key=lambda r: CATEGORY_RANK[r["category"]])
     genes = sorted({g for r in recommendations for g in r["genes"]})
-    scope = "CPIC has a rule that applies" if cpic else "the most severe of the sources' rules"
+    scope = "CPIC's rule decides when CPIC has one" if cpic else "the most severe of the sources' rules"
     reason = deciding.get("category_reason") or deciding["category"]
     return {"drug": drug, "category": deciding["category"], "genes": genes, "recommendations": recommendations,
             "levels": levels, "needs_results_for": [], "category_reason": f"{deciding['source']} ({scope}): {reason}"}

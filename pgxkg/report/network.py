@@ -47,7 +47,9 @@ class NetworkNode(BaseModel):
     kind: str = Field(description="gene, phenotype, drug or alternative")
     label: str = Field(description="the text drawn (shortened to fit)")
     title: str = Field(description="the full text, shown on hover")
-    key: str = Field(description="the graph node's key (gene symbol, phenotype id, drug id)")
+    key: str = Field(description="the graph node's key (gene symbol, phenotype id, drug id, drug class code)")
+    graph_label: str | None = Field(None, description="the graph node's label when the kind does not say it "
+                                                      "(DrugClass: a rule about a class of drugs)")
     category: str | None = Field(None, description="a drug's category for this genotype")
     colour: str = Field(description="fill")
     border: str
@@ -130,7 +132,9 @@ def build(report: PatientReport) -> PatientNetwork:
         nodes[f"drug:{drug.drug}"] = _node(f"drug:{drug.drug}", "drug", drug.drug,
                                            f"{drug.drug}: {drug.category.value.replace('_', ' ')}"
                                            + (f" ({drug.category_reason})" if drug.category_reason else ""),
-                                           colour, drug.category.value, key=drug.drug)
+                                           colour, drug.category.value, key=drug.drug_class or drug.drug)
+        if drug.drug_class:
+            nodes[f"drug:{drug.drug}"].graph_label = "DrugClass"
         for gene in sorted(set(drug.genes) & set(by_gene)):
             edges.append(NetworkEdge(id=f"e:{gene}:{drug.drug}", source=f"phenotype:{gene}",
                                      target=f"drug:{drug.drug}", kind="recommendation",
@@ -266,7 +270,7 @@ def cytoscape(network: PatientNetwork) -> dict:
     """Cytoscape.js elements with preset positions (the explorer's patient view)."""
     labels = {"gene": "Gene", "phenotype": "Phenotype", "drug": "Drug", "alternative": "Drug"}
     nodes = [{"data": {"id": n.id, "label": n.label, "title": n.title, "kind": n.kind, "category": n.category,
-                       "key": n.key, "pgxkg_id": f"{labels[n.kind]}:{n.key}" if n.key else None,
+                       "key": n.key, "pgxkg_id": f"{n.graph_label or labels[n.kind]}:{n.key}" if n.key else None,
                        "colour": n.colour, "border": n.border, "text_colour": n.text_colour, "w": n.width,
                        "h": n.height},
               "position": {"x": n.x, "y": n.y}, "classes": " ".join(c for c in (n.kind, n.category) if c)}

