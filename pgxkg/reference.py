@@ -94,7 +94,8 @@ class ReferenceData:
 
 def _level_text(level: dict[str, Any]) -> str:
     parts = [f"CPIC {level['cpic_level']}" if level.get("cpic_level") else "",
-             f"ClinPGx {level['pharmgkb_level']}" if level.get("pharmgkb_level") else ""]
+             f"ClinPGx {level['pharmgkb_level']}" if level.get("pharmgkb_level") else "",
+             f"label: {level['label']}" if level.get("label") and not level.get("cpic_level") else ""]
     return ", ".join(p for p in parts if p) or "no level"
 
 

@@ -41,6 +41,7 @@ from pgxkg.loaders.resolve import (
     resolve_diseases,
     resolve_drug_classes,
     resolve_drugs,
+    unshare_rxnorm,
 )
 from pgxkg.loaders.verdicts import categorise_recommendations
 from pgxkg.loaders.writer import BATCH_SIZE, Progress, WriteSummary, write_collection
@@ -171,6 +172,7 @@ def collect(
         steps["resolved_diseases"] = resolve_diseases(collection, disease_names(hpo.paths))
     steps["resolved_drugs"] = resolve_drugs(collection)
     steps["drug_classes"], steps["class_edges_dropped"] = resolve_drug_classes(collection)
+    steps["shared_rxnorm"] = unshare_rxnorm(collection)
     steps["named_alternatives"] = link_named_alternatives(collection)
     steps["merged_guidelines"] = merge_duplicate_guidelines(collection)
     steps["phenotype_only_conditions"] = phenotype_only_conditions(collection)

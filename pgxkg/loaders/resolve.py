@@ -148,6 +148,23 @@ def resolve_drugs(collection: Collection) -> int:
     return len(renames)
 
 
+def unshare_rxnorm(collection: Collection) -> int:
+    """An RxNorm CUI that two Drug nodes carry is neither drug's identity (ClinPGx lists
+    l-methylfolate and levomefolic acid as two chemicals with CUI 1025342): it moves from ``rxnorm``
+    to ``rxnorm_ids`` on both, so neither exports as that CUI and a lookup by it still finds them,
+    and the two stay apart (no silent merge). Returns how many CUIs were shared."""
+    holders: dict[str, list] = defaultdict(list)
+    for _, entry in collection.nodes_of("Drug"):
+        if entry.props.get("rxnorm"):
+            holders[str(entry.props["rxnorm"])].append(entry)
+    shared = {cui: entries for cui, entries in holders.items() if len(entries) > 1}
+    for cui, entries in shared.items():
+        for entry in entries:
+            del entry.props["rxnorm"]
+            entry.props["rxnorm_ids"] = [*dict.fromkeys([*(entry.props.get("rxnorm_ids") or []), cui])]
+    return len(shared)
+
+
 def resolve_drug_classes(collection: Collection) -> tuple[int, int]:
     """Drug classes that sources give as drugs ("antidepressants", "hormonal contraceptives for systemic
     use"; CPIC's drug table and PharmGKB's rows both do) become the DrugClass ClinPGx lists (keyed by ATC

@@ -125,7 +125,8 @@ def _quality(call: GeneCallModel) -> CallQuality:
 
 def _drug(drug: DrugRiskModel) -> DrugEntry:
     return DrugEntry(
-        drug=drug.drug, category=drug.category, category_reason=drug.category_reason, genes=list(drug.genes),
+        drug=drug.drug, drug_class=drug.drug_class, category=drug.category, category_reason=drug.category_reason,
+        genes=list(drug.genes),
         recommendations=[_recommendation(r) for r in drug.recommendations],
         instead=[AlternativeEntry(drug=a.drug, reason=a.reason) for a in drug.alternatives if a.suitable],
         check_first=[AlternativeEntry(drug=a.drug, reason=a.reason, needs_results_for=list(a.needs_results_for))

@@ -99,7 +99,8 @@ class LevelEntry(BaseModel):
 class DrugEntry(BaseModel):
     """One drug, with what to do and why."""
 
-    drug: str
+    drug: str = Field(description="lowercase generic name (or a class's name when drug_class is set)")
+    drug_class: str | None = Field(None, description="set when the rule is about a class of drugs (ATC code)")
     category: Category
     category_reason: str | None = None
     genes: list[str] = Field(default_factory=list)

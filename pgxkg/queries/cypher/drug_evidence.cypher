@@ -6,10 +6,12 @@ UNWIND $drugs AS drug_id
 MATCH (d:Drug {id: drug_id})
 CALL (d) {
   OPTIONAL MATCH (g:Gene)-[i:INTERACTS_WITH]->(d)
-  // a pair with a CPIC level, a pair-level ClinPGx level, a label, or clinical evidence of level 1A-2B
-  // (ClinPGx lists level 3-4 associations for dozens of genes per drug: they are not shown here)
-  WHERE i.cpic_level IS NOT NULL OR i.pharmgkb_level IS NOT NULL OR i.fda_label IS NOT NULL
-     OR i.ema_label IS NOT NULL OR i.pmda_label IS NOT NULL OR i.hcsc_label IS NOT NULL
+  // a pair with a CPIC level, a pair-level ClinPGx level, a label that asks for action (testing required
+  // or recommended, actionable PGx; "Informative PGx" and "No Clinical PGx" do not), or clinical evidence
+  // of level 1A-2B (ClinPGx lists level 3-4 associations for dozens of genes per drug: not shown here)
+  WHERE i.cpic_level IS NOT NULL OR i.pharmgkb_level IS NOT NULL
+     OR any(label IN [i.fda_label, i.ema_label, i.pmda_label, i.hcsc_label, i.swissmedic_label]
+            WHERE toLower(label) IN ['testing required', 'testing recommended', 'actionable pgx'])
      OR i.clinical_level IN ['1A', '1B', '2A', '2B']
   RETURN collect(i {gene: g.symbol, .cpic_level, .cpic_status, pharmgkb_level: coalesce(i.pharmgkb_level,
                     i.clinical_level), .fda_label, .ema_label, .pmda_label, .hcsc_label, .swissmedic_label,
