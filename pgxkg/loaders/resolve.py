@@ -127,13 +127,18 @@ def _name_index(collection: Collection, label: str, identified: str) -> dict[str
 
 
 def resolve_drugs(collection: Collection) -> int:
-    """One Drug per drug: a Drug no official source identifies (no ClinPGx id) moves onto the identified
-    one whose name, synonym or RxNorm CUI it has, when exactly one has it. Returns how many moved."""
+    """One Drug per drug: Drugs that carry one ClinPGx id join the node ClinPGx's own files make for
+    it (CPIC calls metamizole "dipyrone"); a Drug no official source identifies (no ClinPGx id) moves
+    onto the identified one whose name, synonym or RxNorm CUI it has, when exactly one has it. The
+    moved name stays a synonym of the drug it joined. Returns how many moved."""
+    renames = _same_clinpgx_id(collection)
+    _rename_drugs(collection, renames)
     names = _name_index(collection, "Drug", "pharmgkb_id")
     rxnorm: dict[str, set[str]] = defaultdict(set)
     for key, entry in collection.nodes_of("Drug"):
         if entry.props.get("pharmgkb_id") and entry.props.get("rxnorm"):
             rxnorm[str(entry.props["rxnorm"])].add(key)
+    moved = len(renames)
     renames = {}
     for key, entry in collection.nodes_of("Drug"):
         if entry.props.get("pharmgkb_id"):
@@ -144,8 +149,34 @@ def resolve_drugs(collection: Collection) -> int:
             target = next(iter(by_cui))
         if target and target != key:
             renames[key] = target
+    _rename_drugs(collection, renames)
+    return moved + len(renames)
+
+
+def _same_clinpgx_id(collection: Collection) -> dict[str, str]:
+    """Drug keys -> the key of the node ClinPGx's files give the same ClinPGx id (else the first by name)."""
+    by_id: dict[str, list[tuple[str, Entry]]] = defaultdict(list)
+    for key, entry in collection.nodes_of("Drug"):
+        if entry.props.get("pharmgkb_id"):
+            by_id[str(entry.props["pharmgkb_id"])].append((key, entry))
+    renames = {}
+    for group in by_id.values():
+        if len(group) < 2:
+            continue
+        keys = sorted(key for key, _ in group)
+        target = next((key for key, entry in sorted(group, key=lambda item: item[0])
+                       if any(s.startswith("clinpgx@") for s in entry.sources)), keys[0])
+        renames.update({key: target for key in keys if key != target})
+    return renames
+
+
+def _rename_drugs(collection: Collection, renames: dict[str, str]) -> None:
     collection.rename_nodes("Drug", renames)
-    return len(renames)
+    nodes = dict(collection.nodes_of("Drug"))
+    for old, new in renames.items():
+        target = nodes.get(new)
+        if target is not None and old not in (target.props.get("synonyms") or []):
+            target.props["synonyms"] = [*(target.props.get("synonyms") or []), old]
 
 
 def unshare_rxnorm(collection: Collection) -> int:
