@@ -70,7 +70,9 @@ class ReferenceData:
         if missing:
             for row in self.graph.read(read_cypher("pgxkg.queries", "drug_evidence"), drugs=missing):
                 self._drug_evidence[row["drug"]] = row
-        return {drug: self._drug_evidence[drug] for drug in drugs if drug in self._drug_evidence}
+            for drug in missing:  # no Drug node (a rule about a class of drugs): remembered as none
+                self._drug_evidence.setdefault(drug, None)
+        return {drug: found for drug in drugs if (found := self._drug_evidence.get(drug)) is not None}
 
     @property
     def drug_genes(self) -> dict[str, dict[str, str]]:
