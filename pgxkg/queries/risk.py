@@ -22,6 +22,7 @@ from pgxkg.queries.phenotype import ResolvedGene, resolve_many
 from pgxkg.queries.rules import RuleIndex
 from pgxkg.vocab import ACTIONABLE, CATEGORY_RANK, ClinPGxLevel, CpicLevel, level_rank, source_rank
 
+CACHE_LIMIT = 4096  # answers kept per drug (verdicts, alternatives) before the cache starts over
 MAX_CLASS_ALTERNATIVES = 8
 
 if TYPE_CHECKING:
@@ -80,7 +81,8 @@ def _report(genes: list[ResolvedGene], rows: list[dict], details: dict[str, tupl
             needs[row["drug"]].update(row["missing"])
         else:
             fired[row["drug"]].append(row)
-    drugs = [_drug(drug, fired[drug], details, evidence.get(drug, {}), explain) for drug in fired]
+    verdict_keys: dict[str, tuple] = {}  # drug -> what its verdict depends on (see _drug)
+    drugs = [_drug(drug, fired[drug], details, evidence.get(drug, {}), explain, verdict_keys) for drug in fired]
     classes = {row["drug"]: row["drug_class"] for row in rows if row.get("drug_class")}
     drugs += [
         {"drug": drug, "category": "needs_result", "genes": sorted(missing), "recommendations": [],
@@ -91,8 +93,10 @@ def _report(genes: list[ResolvedGene], rows: list[dict], details: dict[str, tupl
     for drug in drugs:
         if drug["drug"] in classes:
             drug["drug_class"] = classes[drug["drug"]]
+    for drug, missing in needs.items():
+        verdict_keys.setdefault(drug, ("needs_result", tuple(sorted(missing))))
     verdicts = {d["drug"]: d for d in drugs}
-    checks = Checks(index, {g.gene for g in genes if g.determined}, drug_genes)
+    checks = Checks(index, {g.gene for g in genes if g.determined}, drug_genes, verdict_keys=verdict_keys)
     for drug in drugs:
         if drug["category"] in ACTIONABLE:
             drug["alternatives"], drug["not_suitable"] = _alternatives(
@@ -123,7 +127,29 @@ def _fact(gene: ResolvedGene) -> str:
 
 
 def _drug(drug: str, rows: list[dict], details: dict[str, tuple[dict, dict | None]], evidence: dict,
-          explain: dict[str, str]) -> dict:
+          explain: dict[str, str], verdict_keys: dict[str, tuple]) -> dict:
+    """The drug's verdict from its fired rules. It depends only on which rules fired and the facts that
+    fired them (``verdict_keys[drug]``), so it is kept beside the drug's evidence and reused for the
+    next genotype with the same key (a shallow copy: the caller adds the alternatives)."""
+    key = tuple(sorted((row["recommendation"], tuple(sorted(explain.get(c, c) for c in row["matched"])))
+                       for row in rows))
+    verdict_keys[drug] = key
+    seen = _bounded(evidence, "_verdicts")
+    if key not in seen:
+        seen[key] = _verdict(drug, rows, details, evidence, explain)
+    return dict(seen[key])
+
+
+def _bounded(evidence: dict, name: str) -> dict:
+    """A per-drug cache of answers by genotype-dependent key, emptied when it grows past CACHE_LIMIT."""
+    cache = evidence.setdefault(name, {})
+    if len(cache) > CACHE_LIMIT:
+        cache.clear()
+    return cache
+
+
+def _verdict(drug: str, rows: list[dict], details: dict[str, tuple[dict, dict | None]], evidence: dict,
+             explain: dict[str, str]) -> dict:
     levels = _levels(evidence)
     recommendations = sorted(
         (_recommendation(row, details, levels, evidence, explain) for row in rows),
@@ -188,6 +214,7 @@ class Checks:
     tested: set[str]
     drug_genes: dict[str, dict[str, str]]
     why: dict[str, str] = field(default_factory=dict)  # drug -> why this genotype flags it (per report)
+    verdict_keys: dict[str, tuple] = field(default_factory=dict)  # drug -> its verdict's key (_drug)
 
 
 def _alternatives(drug: dict, evidence: dict, verdicts: dict[str, dict], fired: set[str],
@@ -206,11 +233,27 @@ def _alternatives(drug: dict, evidence: dict, verdicts: dict[str, dict], fired: 
     fired_key = frozenset(fired)
     cached = evidence.setdefault("_candidates", {})
     if fired_key not in cached:  # static per drug and set of fired recommendations
-        cached[fired_key] = _candidates(drug["drug"], evidence, fired, checks)
+        found = _candidates(drug["drug"], evidence, fired, checks)
+        cached[fired_key] = (found, frozenset().union(*(genes for _, _, genes, _ in found)))
+    candidates, rule_genes = cached[fired_key]
+    # The answer depends on the fired rules, each candidate's own verdict and which of the genes its
+    # rules test were tested: the same key gives the same lists (kept beside the drug's evidence).
+    verdict_keys = checks.verdict_keys
+    key = (fired_key, tuple([verdict_keys.get(name) for name, _, _, _ in candidates]),
+           frozenset(checks.tested & rule_genes))
+    answers = _bounded(evidence, "_alternatives")
+    if key not in answers:
+        answers[key] = _checked(drug, candidates, verdicts, checks)
+    suitable, unsuitable = answers[key]
+    return list(suitable), list(unsuitable)
+
+
+def _checked(drug: dict, candidates: list, verdicts: dict[str, dict],
+             checks: Checks) -> tuple[list[dict], list[dict]]:
     suitable, unsuitable = [], []
     why = checks.why
     risky_genes = set(drug["genes"])
-    for name, base, rule_genes, evidence_genes in cached[fired_key]:
+    for name, base, rule_genes, evidence_genes in candidates:
         verdict = verdicts.get(name)
         if verdict is not None and verdict["category"] in ACTIONABLE:
             if name not in why:

@@ -313,3 +313,19 @@ def test_in_memory_rule_matching_equals_the_cypher_query(reference: ReferenceDat
                      for r in index.match(set(patient["conditions"]), set(patient["genes"]),
                                           frozenset(patient["diplotype_genes"]))}
         assert in_memory == in_cypher and in_cypher, genotypes[patient["id"]]
+
+
+def test_answers_kept_for_the_next_genotype_never_leak_into_another(loaded_graph, reference: ReferenceData) -> None:
+    """A batch reuses per-drug verdicts and alternative checks between genotypes with the same facts:
+    every answer must equal the one a fresh process gives for that genotype alone."""
+    from pgxkg.queries.risk import risk_reports
+
+    texts = ["CYP2D6 *4/*4; CYP2C19 *2/*2", "CYP2D6 *1/*1; CYP2C19 *2/*2", "CYP2D6 *4/*4; CYP2C19 *1/*1",
+             "CYP2C19 *2/*2", "CYP2D6 *4/*4; CYP2C19 *2/*2; SLCO1B1 *5/*5", "CYP2C19 *17/*17; CYP2D6 *1/*4",
+             "CYP2D6 *4/*4; CYP2C19 *2/*2", "HLA-B *57:01 positive; CYP2C9 *2/*3",
+             "CYP2C9 *1/*1; HLA-B *57:01 negative"]
+    genotypes = [read_genotype(text) for text in texts]
+    batch = risk_reports(reference, genotypes) + risk_reports(reference, list(reversed(genotypes)))
+    for text, genotype, answer in zip(texts + texts[::-1], genotypes + genotypes[::-1], batch, strict=True):
+        alone = risk_reports(ReferenceData(loaded_graph), [genotype])[0]
+        assert answer == alone, text
