@@ -20,7 +20,10 @@ _SPACES = re.compile(r"\s+")
 
 def clean(text: str) -> str:
     """Trimmed, single-spaced, without byte-order marks or zero-width characters."""
-    return _SPACES.sub(" ", str(text).translate(_INVISIBLE)).strip()
+    text = str(text)
+    if not text.isascii():  # the characters removed are all outside ASCII
+        text = text.translate(_INVISIBLE)
+    return _SPACES.sub(" ", text).strip()
 
 
 def fold(name: str) -> str:

@@ -15,6 +15,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pgxkg.errors import InvalidInput
@@ -105,7 +106,7 @@ class GeneVocabulary:
             return flagged[0]
         return REFERENCE if REFERENCE in self.alleles else None
 
-    @property
+    @cached_property  # read many times per genotype; the vocabulary is complete before the first read
     def is_variant_gene(self) -> bool:
         """A gene whose alleles are a (non-star) reference plus one allele per variant (VKORC1, CFTR,
         IFNL3): a diplotype of it is a genotype at each of those variants. Alleles another source
@@ -116,7 +117,7 @@ class GeneVocabulary:
         return bool(reference) and not str(reference).startswith("*") and bool(named) and \
             all(len(a.variants) == 1 for a in named)
 
-    @property
+    @cached_property
     def defined(self) -> bool:
         """Whether some allele of the gene has a definition (variants) in the data."""
         return any(a.variants for a in self.alleles.values())
