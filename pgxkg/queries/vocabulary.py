@@ -124,7 +124,15 @@ class GeneVocabulary:
 
     def equivalents(self, name: str) -> list[str]:
         """The data names of one allele: its own and other sources' nodes of it (``same_as``)."""
-        return [name, *(alias for alias, of in self.same_as.items() if of == name)]
+        return [name, *self._aliases.get(name, ())]
+
+    @cached_property
+    def _aliases(self) -> dict[str, list[str]]:
+        """``same_as`` turned round: a defined allele -> the other sources' nodes of it, in order."""
+        found: dict[str, list[str]] = {}
+        for alias, of in self.same_as.items():
+            found.setdefault(of, []).append(alias)
+        return found
 
     @property
     def activity_scored(self) -> bool:
