@@ -196,7 +196,7 @@ def test_full_export_counts_equal_the_graph_stats(loaded_graph: Graph, tmp_path:
     assert per_type == counts["relationships"]
     primaries = {data["primary_knowledge_source"] for *_, data in back.edges(data=True)}
     assert primaries == {"infores:cpic", "infores:pharmgkb", "infores:hpo", "infores:hpo-annotations",
-                         "infores:pharmcat"} <= set(INFORES)
+                         "infores:pharmcat", "infores:dpwg"} <= set(INFORES)
     assert all(known_infores(data["provided_by"]) for _, data in back.nodes(data=True) if "provided_by" in data)
 
 

@@ -163,7 +163,9 @@ def has_complete_source(settings: Settings) -> bool:
 def ensure_loaded(settings: Settings, sources: tuple[str, ...] = ("cpic-tables",)) -> None:
     """Give an empty scratch database some real data (a subset build) so its answers are real."""
     if not has_complete_source(settings):
-        run = pgxkg(settings, "build", "--quiet", *[a for s in sources for a in ("--source", s)])
+        # --pinned-only: alone, the pinned tables keep the drugs and rules an official source in the cache
+        # would otherwise stand in for
+        run = pgxkg(settings, "build", "--quiet", "--pinned-only", *[a for s in sources for a in ("--source", s)])
         if run.returncode != 0:
             raise RuntimeError(f"could not load the scratch database: {run.stderr[-2000:]}")
 
