@@ -77,14 +77,21 @@ def _member_path(cache: Path, info: SourceInfo, member: str) -> Path:
     return source_dir(cache, info) / "files" / member
 
 
-def cached(cache: Path, info: SourceInfo) -> FetchedSource | None:
-    """The cache entry if every extracted file is present and matches its checksum."""
+def read_entry(cache: Path, info: SourceInfo) -> CacheEntry | None:
+    """The source's recorded cache entry (``entry.json``), or None when there is none or it is unreadable."""
     path = _entry_path(cache, info)
     if not path.exists():
         return None
     try:
-        entry = CacheEntry(**json.loads(path.read_text()))
+        return CacheEntry(**json.loads(path.read_text()))
     except (ValueError, TypeError):
+        return None
+
+
+def cached(cache: Path, info: SourceInfo) -> FetchedSource | None:
+    """The cache entry if every extracted file is present and matches its checksum."""
+    entry = read_entry(cache, info)
+    if entry is None:
         return None
     paths = {member: _member_path(cache, info, member) for member in info.members}
     for member, file_path in paths.items():

@@ -36,7 +36,15 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pgxkg.errors import PgxkgError
-from pgxkg.loaders.fetch import MAX_MEMBER_BYTES, CacheEntry, FetchedSource, save_entry, sha256_of, source_dir
+from pgxkg.loaders.fetch import (
+    MAX_MEMBER_BYTES,
+    CacheEntry,
+    FetchedSource,
+    read_entry,
+    save_entry,
+    sha256_of,
+    source_dir,
+)
 from pgxkg.loaders.records import SourceFileError, SourceInfo
 from pgxkg.loaders.tables import header_of, read_json
 from pgxkg.settings import env, load
@@ -373,12 +381,8 @@ def _get(client: httpx.Client, url: str, target: Path) -> None:
 
 def cached_official(cache: Path, info: SourceInfo) -> FetchedSource | None:
     """The fetched official source if its entry and every recorded file are intact."""
-    path = source_dir(cache, info) / "entry.json"
-    if not path.exists():
-        return None
-    try:
-        entry = CacheEntry(**json.loads(path.read_text()))
-    except (ValueError, TypeError):
+    entry = read_entry(cache, info)
+    if entry is None:
         return None
     files = {relative: source_dir(cache, info) / "files" / relative for relative in entry.files}
     if not files or any(not p.exists() or entry.files[r] != sha256_of(p) for r, p in files.items()):
