@@ -46,6 +46,8 @@ class ReferenceData:
         self._drug_evidence: dict[str, dict[str, Any]] = {}
         self._definitions: Definitions | None = None
         self._drug_genes: dict[str, dict[str, str]] | None = None
+        self.resolved_genes: dict[tuple, Any] = {}
+        """Each gene's resolution by (symbol, its input items), kept for the next genotype (``phenotype``)."""
         self._lock = threading.Lock()
         _settle()
 

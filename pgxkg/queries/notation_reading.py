@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pgxkg.errors import InvalidInput
 from pgxkg.queries import notation
 from pgxkg.queries.genotype_input import GeneInput
+from pgxkg.queries.memo import kept
 from pgxkg.queries.vocabulary import GeneVocabulary, Vocabulary
 
 
@@ -76,9 +77,10 @@ def read_items(vocab: Vocabulary, items: list[GeneInput]) -> list[GeneFacts]:
     """
     groups: dict[str, GeneFacts] = {}
     failures: dict[str, list[tuple[GeneInput, InvalidInput]]] = defaultdict(list)
+    readings = kept(vocab.readings)
     for item in items:
         try:
-            key, gene, symbol, fact = _read(vocab, item)
+            key, gene, symbol, fact = _read_kept(vocab, readings, item)
         except InvalidInput as error:
             error = _located(error, item)
             gene = _gene_or_none(vocab, item.gene)
@@ -97,6 +99,17 @@ def read_items(vocab: Vocabulary, items: list[GeneInput]) -> list[GeneFacts]:
             raise errors[0][1]
         groups[key].facts += [Fact(item, "missing", reason=_unreadable(item, error)) for item, error in errors]
     return list(groups.values())
+
+
+def _read_kept(vocab: Vocabulary, readings: dict, item: GeneInput) -> tuple[str, GeneVocabulary | None, str, Fact]:
+    """``_read``, kept per item: a Fact is not changed once read, so the next genotype's same item shares it."""
+    try:
+        reading = readings.get(item)
+    except TypeError:  # a list where GeneInput has a tuple: not kept, read anew
+        return _read(vocab, item)
+    if reading is None:
+        reading = readings[item] = _read(vocab, item)
+    return reading
 
 
 def _located(error: InvalidInput, item: GeneInput) -> InvalidInput:

@@ -10,12 +10,13 @@ the gene is not ``determined`` and the rules that need it ask for the result. Ne
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from pgxkg.errors import InvalidInput
 from pgxkg.queries import notation
 from pgxkg.queries.genotype_input import GeneInput
+from pgxkg.queries.memo import kept
 from pgxkg.queries.notation_reading import Fact, GeneFacts, ReadAllele, read_items
 from pgxkg.queries.vocabulary import GeneVocabulary, Vocabulary
 from pgxkg.vocab import activity_conditions, allele_id, condition, diplotype_id, natural_key
@@ -63,17 +64,50 @@ def resolve_many(reference: ReferenceData, genotypes: list[list[GeneInput]],
     """
     vocab = reference.vocabulary
     read = [_indexed(indexed, index, read_items, vocab, items) for index, items in enumerate(genotypes)]
+    known = kept(reference.resolved_genes)
+    hits: dict[tuple, ResolvedGene] = {}  # this call's own: another thread may empty ``known`` meanwhile
     wanted: dict[str, dict] = {}
     for genotype in read:
         for group in genotype:
+            key = _key(group)
+            if key is not None and key not in hits and key in known:
+                hits[key] = known[key]
+            if key in hits:
+                continue
             for fact in group.facts:
                 pair = _lookup_pair(group.gene, fact)
                 if pair and group.gene is not None:
                     dip = diplotype_id(group.gene.symbol, *pair)
                     wanted[dip] = {"id": dip, "alleles": [allele_id(group.gene.symbol, n) for n in pair]}
     mapped = reference.diplotypes(list(wanted.values())) if wanted else {}
-    return [_indexed(indexed, index, lambda groups: [_finish(vocab, g, mapped) for g in groups], genotype)
-            for index, genotype in enumerate(read)]
+    return [_indexed(indexed, index, lambda groups: [_kept_finish(vocab, g, mapped, known, hits) for g in groups],
+                     genotype) for index, genotype in enumerate(read)]
+
+
+def _key(group: GeneFacts) -> tuple | None:
+    """What a gene's resolution depends on besides the reference data: its symbol and input items
+    (None when an item cannot be a key: a list where GeneInput has a tuple)."""
+    key = group.symbol, tuple(fact.item for fact in group.facts)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _kept_finish(vocab: Vocabulary, group: GeneFacts, mapped: dict[str, dict], known: dict[tuple, ResolvedGene],
+                 hits: dict[tuple, ResolvedGene]) -> ResolvedGene:
+    """``_finish``, kept per gene and input. Each genotype gets its own copy whose
+    ``phenotypes_by_source`` it may add to (the risk answer does); the lists are shared, read-only."""
+    key = _key(group)
+    found = hits.get(key) if key is not None else None
+    if found is None:
+        found = _finish(vocab, group, mapped)
+        if key is not None:
+            hits[key] = known[key] = found
+    copy = replace(found)
+    copy.phenotypes_by_source = dict(found.phenotypes_by_source)
+    return copy
 
 
 def _indexed(indexed: bool, index: int, function: Any, *args: Any) -> Any:

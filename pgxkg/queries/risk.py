@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pgxkg.queries import uncertainty
 from pgxkg.queries.genotype_input import GeneInput
+from pgxkg.queries.memo import kept
 from pgxkg.queries.models import (
     LevelModel,
     RecommendationModel,
@@ -22,7 +23,6 @@ from pgxkg.queries.phenotype import ResolvedGene, resolve_many
 from pgxkg.queries.rules import RuleIndex
 from pgxkg.vocab import ACTIONABLE, CATEGORY_RANK, ClinPGxLevel, CpicLevel, level_rank, source_rank
 
-CACHE_LIMIT = 4096  # answers kept per drug (verdicts, alternatives) before the cache starts over
 MAX_CLASS_ALTERNATIVES = 8
 
 if TYPE_CHECKING:
@@ -141,11 +141,8 @@ def _drug(drug: str, rows: list[dict], details: dict[str, tuple[dict, dict | Non
 
 
 def _bounded(evidence: dict, name: str) -> dict:
-    """A per-drug cache of answers by genotype-dependent key, emptied when it grows past CACHE_LIMIT."""
-    cache = evidence.setdefault(name, {})
-    if len(cache) > CACHE_LIMIT:
-        cache.clear()
-    return cache
+    """A per-drug cache of answers by genotype-dependent key (``memo.kept``)."""
+    return kept(evidence.setdefault(name, {}))
 
 
 def _verdict(drug: str, rows: list[dict], details: dict[str, tuple[dict, dict | None]], evidence: dict,

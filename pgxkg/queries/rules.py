@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from pgxkg.graph.connection import Graph
 from pgxkg.graph.cypher_files import read_cypher
+from pgxkg.queries.memo import kept
 
 PHENOTYPE = "phenotype:"
 
@@ -40,9 +41,16 @@ class Rule:
 
 @dataclass
 class RuleIndex:
+    """The rules, grouped by the genes they name: a group's answer for a patient depends only on the
+    patient's facts among the group's conditions and on which of its genes were tested (or given as a
+    diplotype), so it is kept (``answers``) and the next patient with the same facts for those genes
+    reuses it; each patient's answer is the concatenation of its groups' answers."""
+
     rules: dict[str, Rule] = field(default_factory=dict)
-    by_condition: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     genes_by_drug: dict[str, frozenset[str]] = field(default_factory=dict)
+    groups: dict[frozenset[str], dict[str, list[str]]] = field(default_factory=dict)  # genes -> condition -> rules
+    groups_by_condition: dict[str, list[frozenset[str]]] = field(default_factory=dict)
+    answers: dict[tuple, list[dict]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, graph: Graph) -> RuleIndex:
@@ -51,10 +59,9 @@ class RuleIndex:
     @classmethod
     def from_rows(cls, rows: list[dict]) -> RuleIndex:
         """Rows of ``recommendation_rules.cypher``: id, source, drug, genes, conditions [{gene, kind, condition}]."""
-        index = cls()
         diplotype_mapped = {(row["source"], row["drug"], cond["gene"]) for row in rows
                             for cond in row["conditions"] if cond["kind"] == "diplotype"}
-        genes_by_drug: dict[str, set[str]] = defaultdict(set)
+        rules = []
         for row in rows:
             per_gene: dict[str, set[str]] = defaultdict(set)
             unknown = set()
@@ -63,26 +70,62 @@ class RuleIndex:
                     unknown.add(cond["gene"])
                 else:
                     per_gene[cond["gene"]].add(cond["condition"])
-                    index.by_condition[cond["condition"]].append(row["id"])
             genes = tuple(row["genes"] or ())
-            genes_by_drug[row["drug"]].update(genes)
             own = frozenset(g for g in genes if (row.get("source"), row["drug"], g) in diplotype_mapped)
-            index.rules[row["id"]] = Rule(row["id"], row.get("source") or "", row["drug"], genes,
-                                          {g: frozenset(c) for g, c in per_gene.items()}, frozenset(unknown), own,
-                                          frozenset(row.get("unless") or ()), row.get("drug_class"))
+            rules.append(Rule(row["id"], row.get("source") or "", row["drug"], genes,
+                              {g: frozenset(c) for g, c in per_gene.items()}, frozenset(unknown), own,
+                              frozenset(row.get("unless") or ()), row.get("drug_class")))
+        return cls.of(rules)
+
+    @classmethod
+    def of(cls, rules: list[Rule]) -> RuleIndex:
+        """The index of these rules."""
+        index = cls()
+        genes_by_drug: dict[str, set[str]] = defaultdict(set)
+        by_condition: dict[str, set[frozenset[str]]] = defaultdict(set)
+        for rule in rules:
+            index.rules[rule.id] = rule
+            genes_by_drug[rule.drug].update(rule.genes)
+            key = frozenset(rule.genes)
+            group = index.groups.setdefault(key, {})
+            for condition in sorted(set().union(*rule.conditions.values())):
+                group.setdefault(condition, []).append(rule.id)
+                by_condition[condition].add(key)
+            for condition in rule.unless:  # decides the group's answers too, but selects no rule
+                group.setdefault(condition, [])
+                by_condition[condition].add(key)
         index.genes_by_drug = {drug: frozenset(genes) for drug, genes in genes_by_drug.items()}
+        index.groups_by_condition = {c: sorted(keys, key=sorted) for c, keys in by_condition.items()}
         return index
 
     def match(self, conditions: set[str], genes: set[str],
               diplotype_genes: frozenset[str] = frozenset()) -> list[dict]:
-        """Rows like the Cypher query's: drug, recommendation id, matched facts, missing genes.
+        """Rows like the Cypher query's: drug, recommendation id, matched facts, missing genes
+        (shared with the next patient with the same facts: read-only).
 
         ``diplotype_genes``: the genes whose diplotype the patient gave or a VCF call found; for
         those, a source with its own genotype mapping answers only through its genotype rules.
         """
-        candidates = {rule_id for c in conditions for rule_id in self.by_condition.get(c, ())}
+        touched: dict[frozenset[str], list[str]] = {}
+        for condition in conditions:
+            for group in self.groups_by_condition.get(condition, ()):
+                touched.setdefault(group, []).append(condition)
+        answers = kept(self.answers)
+        rows: list[dict] = []
+        for group, present in touched.items():
+            key = (group, frozenset(present), group & genes, group & diplotype_genes)
+            found = answers.get(key)
+            if found is None:
+                found = answers[key] = self._match_group(self.groups[group], *key[1:])
+            rows += found
+        return rows
+
+    def _match_group(self, group: dict[str, list[str]], conditions: frozenset[str], genes: frozenset[str],
+                     diplotype_genes: frozenset[str]) -> list[dict]:
+        """The rows of one group's rules for the patient's facts among its conditions."""
+        candidates = {rule_id for c in conditions for rule_id in group.get(c, ())}
         rows = []
-        for rule_id in candidates:  # order does not matter: reports sort what they show
+        for rule_id in sorted(candidates):
             rule = self.rules[rule_id]
             if rule.unless & conditions:
                 continue

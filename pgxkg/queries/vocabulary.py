@@ -158,6 +158,8 @@ class Vocabulary:
     all_symbols: set[str]
     rsids: dict[str, str | None]  # rsid -> gene (None: the variant names no gene)
     variants: dict[str, VariantInfo] = field(default_factory=dict)
+    readings: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Items already read (``notation_reading``): GeneInput -> what reading it gave, kept for the next genotype."""
 
     @classmethod
     def load(cls, graph: Graph) -> Vocabulary:

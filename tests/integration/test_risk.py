@@ -135,13 +135,10 @@ def test_a_multi_gene_rule_without_an_unknown_rule_asks_for_the_missing_result()
     "unknown" rule for it, comes back with the gene as missing (the risk answer's needs_result)."""
     from pgxkg.queries.rules import Rule, RuleIndex
 
-    index = RuleIndex()
     rule = Rule("CPIC:carbamazepine:x", "CPIC", "carbamazepine", ("HLA-A", "HLA-B"),
                 {"HLA-B": frozenset({"negative:HLA-B*15:02"}), "HLA-A": frozenset({"negative:HLA-A*31:01"})},
                 frozenset())
-    index.rules[rule.id] = rule
-    for condition in ("negative:HLA-B*15:02", "negative:HLA-A*31:01"):
-        index.by_condition[condition].append(rule.id)
+    index = RuleIndex.of([rule])
     (row,) = index.match({"negative:HLA-B*15:02"}, {"HLA-B"})
     assert row["missing"] == ["HLA-A"] and row["matched"] == ["negative:HLA-B*15:02"]
     assert index.match({"negative:HLA-B*15:02", "positive:HLA-A*31:01"}, {"HLA-A", "HLA-B"}) == []
@@ -316,14 +313,17 @@ def test_in_memory_rule_matching_equals_the_cypher_query(reference: ReferenceDat
 
 
 def test_answers_kept_for_the_next_genotype_never_leak_into_another(loaded_graph, reference: ReferenceData) -> None:
-    """A batch reuses per-drug verdicts and alternative checks between genotypes with the same facts:
-    every answer must equal the one a fresh process gives for that genotype alone."""
+    """A batch reuses each gene's reading, each rule group's matches (CYP2C19 with and without CYP2D6,
+    HLA-B with and without HLA-A), per-drug verdicts and alternative checks between genotypes with
+    the same facts: every answer must equal the one a fresh process gives for that genotype alone."""
     from pgxkg.queries.risk import risk_reports
 
     texts = ["CYP2D6 *4/*4; CYP2C19 *2/*2", "CYP2D6 *1/*1; CYP2C19 *2/*2", "CYP2D6 *4/*4; CYP2C19 *1/*1",
              "CYP2C19 *2/*2", "CYP2D6 *4/*4; CYP2C19 *2/*2; SLCO1B1 *5/*5", "CYP2C19 *17/*17; CYP2D6 *1/*4",
              "CYP2D6 *4/*4; CYP2C19 *2/*2", "HLA-B *57:01 positive; CYP2C9 *2/*3",
-             "CYP2C9 *1/*1; HLA-B *57:01 negative"]
+             "CYP2C9 *1/*1; HLA-B *57:01 negative", "CYP2C9 *2/*3", "CYP2D6 *4/*4",
+             "HLA-B *15:02 negative", "HLA-B *15:02 negative; HLA-A *31:01 negative",
+             "CYP2C19 *2/*2; HLA-B *15:02 negative"]
     genotypes = [read_genotype(text) for text in texts]
     batch = risk_reports(reference, genotypes) + risk_reports(reference, list(reversed(genotypes)))
     for text, genotype, answer in zip(texts + texts[::-1], genotypes + genotypes[::-1], batch, strict=True):
