@@ -219,9 +219,9 @@ def _alternatives(drug: dict, evidence: dict, verdicts: dict[str, dict], fired: 
     """(alternatives, not_suitable) for an actionable drug, each checked against this genotype.
 
     Candidates are the drugs its fired recommendations name, then the drugs of its own ATC chemical
-    subgroup (the level-4 group of its first ATC code, shared as their first code too: the same
-    mechanism, never a combination group). A candidate this genotype flags (avoid, alternative,
-    dose change, caution) is not suitable, with the reason; one whose rules need a gene the input
+    subgroup (the level-4 group of its first ATC code outside the "other" groups, shared as their own
+    first such group: the same mechanism, never a combination group). A candidate this genotype flags
+    (avoid, alternative, dose change, caution) is not suitable, with the reason; one whose rules need a gene the input
     does not have is offered only as needing that result; one with known pharmacogenomic evidence
     for a gene that made this drug risky, but no guideline rule saying it is fine for this
     genotype (another CYP2D6 substrate for a CYP2D6 poor metabolizer), is offered as uncertain
@@ -302,7 +302,7 @@ def _candidates(drug: str, evidence: dict, fired: set[str],
 
 
 def _same_mechanism(evidence: dict) -> list[dict]:
-    """ATC class mates that share the drug's first ATC chemical subgroup as their own first one."""
+    """ATC class mates that share the drug's primary ATC chemical subgroup as their own primary one."""
     own = _primary_group(evidence.get("atc"))
     if own is None:
         return []
@@ -312,8 +312,11 @@ def _same_mechanism(evidence: dict) -> list[dict]:
 
 
 def _primary_group(codes: list[str] | None) -> str | None:
-    """The ATC chemical subgroup (level 4, five characters) of a drug's first ATC code."""
-    return codes[0][:5] if codes and len(codes[0]) >= 5 else None
+    """The ATC chemical subgroup (level 4, five characters) of a drug's first ATC code outside WHO's
+    "other" groups: a level-4 code ending in X collects substances of unrelated mechanisms (N06AX holds
+    bupropion and duloxetine, L01XX arsenic trioxide and celecoxib), so it makes no one a class mate."""
+    groups = [code[:5] for code in codes or () if len(code) >= 5 and code[4] != "X"]
+    return groups[0] if groups else None
 
 
 def _why(verdict: dict) -> str:

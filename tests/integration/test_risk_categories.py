@@ -122,6 +122,19 @@ def test_same_class_alternatives_share_the_mechanism(reference: ReferenceData) -
     assert all(a.atc_class == "J05AF" for a in abacavir.alternatives if a.kind == "same_atc_class")
 
 
+def test_an_other_atc_group_makes_no_class_mates(reference: ReferenceData) -> None:
+    """WHO's "other" level-4 groups (ending in X) collect unrelated mechanisms. Celecoxib's first ATC
+    code is L01XX33 (other antineoplastics), its second M01AH01: its class mates are coxibs, never
+    arsenic trioxide; venlafaxine (N06AX, other antidepressants) gets no class mate (not bupropion)."""
+    celecoxib = drug(report(reference, "CYP2C9 *3/*3"), "celecoxib")
+    mates = [a for a in celecoxib.alternatives if a.kind == "same_atc_class"]
+    assert mates and all(a.atc_class == "M01AH" for a in mates), celecoxib.alternatives
+    assert "arsenic trioxide" not in {a.drug for a in celecoxib.alternatives + celecoxib.not_suitable}
+    venlafaxine = drug(report(reference, "CYP2D6 *4/*4"), "venlafaxine")
+    assert venlafaxine.category in ACTIONABLE
+    assert not [a for a in venlafaxine.alternatives + venlafaxine.not_suitable if a.kind == "same_atc_class"]
+
+
 def test_a_drug_named_as_a_co_medication_is_not_an_alternative(reference: ReferenceData) -> None:
     siponimod = drug(report(reference, "CYP2C9 *2/*3"), "siponimod")
     assert "modafinil" not in {a.drug for a in siponimod.alternatives}  # "a moderate CYP3A4 inducer, such as"
