@@ -256,12 +256,12 @@ def build(
         # so facts of one no longer in it are pruned too, and so are Source nodes it no longer holds.
         pruned = prune(graph, collection, list(registry.ADAPTERS) if every_source else rebuilt,
                        every_source=every_source)
-        if dropped:
-            graph.write(read_cypher("pgxkg.loaders", "delete_sources"), ids=dropped)
         for source in fetched:
             _upsert_source(graph, source, complete=True, digest=digests[source.info.id])
-        if every_source:
+        if every_source:  # every Source node but this build's: dropped sources, other versions
             pruned["nodes"] += prune_sources(graph, list(digests))
+        elif dropped:
+            graph.write(read_cypher("pgxkg.loaders", "delete_sources"), ids=dropped)
     timings["prune"] = time.perf_counter() - started
     return BuildReport(
         sources=[s.info.id for s in fetched], written=written, problems=problems.problems, pruned=pruned,
