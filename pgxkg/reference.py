@@ -46,6 +46,7 @@ class ReferenceData:
         self._drug_evidence: dict[str, dict[str, Any]] = {}
         self._definitions: Definitions | None = None
         self._drug_genes: dict[str, dict[str, str]] | None = None
+        self._drug_levels: dict[str, list[dict[str, Any]]] | None = None
         self.resolved_genes: dict[tuple, Any] = {}
         """Each gene's resolution by (symbol, its input items), kept for the next genotype (``phenotype``)."""
         self._lock = threading.Lock()
@@ -68,24 +69,33 @@ class ReferenceData:
         return {rec_id: self._recommendations[rec_id] for rec_id in ids}
 
     def drug_evidence(self, drugs: list[str]) -> dict[str, dict[str, Any]]:
-        """Drug id -> levels, PMIDs, alternatives named by recommendations, ATC class mates
-        (``drug_evidence.cypher``); drugs with no evidence are left out."""
+        """Drug id -> levels (``drug_levels``), PMIDs, alternatives named by recommendations, ATC class
+        mates (``drug_evidence.cypher``); drugs with no Drug node are left out."""
         missing = [drug for drug in drugs if drug not in self._drug_evidence]
         if missing:
+            levels = self.drug_levels
             for row in self.graph.read(read_cypher("pgxkg.queries", "drug_evidence"), drugs=missing):
-                self._drug_evidence[row["drug"]] = row
+                self._drug_evidence[row["drug"]] = {**row, "levels": levels.get(row["drug"], [])}
             for drug in missing:  # no Drug node (a rule about a class of drugs): remembered as none
                 self._drug_evidence.setdefault(drug, None)
         return {drug: found for drug in drugs if (found := self._drug_evidence.get(drug)) is not None}
 
     @property
+    def drug_levels(self) -> dict[str, list[dict[str, Any]]]:
+        """Drug id -> its pharmacogenes' evidence levels, by gene (``drug_levels.cypher``: which pairs
+        count as evidence is decided there only); read on first use."""
+        if self._drug_levels is None:
+            self._drug_levels = {row["drug"]: row["levels"]
+                                 for row in self.graph.read(read_cypher("pgxkg.queries", "drug_levels"))}
+        return self._drug_levels
+
+    @property
     def drug_genes(self) -> dict[str, dict[str, str]]:
-        """Drug id -> {gene: its best evidence level, e.g. "CPIC B/C" or "ClinPGx 2A"} (read on first use)."""
+        """Drug id -> {gene: its evidence in words, e.g. "CPIC B/C" or "ClinPGx 2A"} (what an alternative
+        is checked against)."""
         if self._drug_genes is None:
-            found: dict[str, dict[str, str]] = {}
-            for row in self.graph.read(read_cypher("pgxkg.queries", "drug_genes_all")):
-                found[row["drug"]] = {g["gene"]: _level_text(g) for g in row["genes"] if g.get("gene")}
-            self._drug_genes = found
+            self._drug_genes = {drug: {level["gene"]: _level_text(level) for level in levels if level.get("gene")}
+                                for drug, levels in self.drug_levels.items()}
         return self._drug_genes
 
     @property
@@ -109,10 +119,14 @@ def _settle() -> None:
     gc.freeze()
 
 
+LABELS = ("fda_label", "ema_label", "pmda_label", "hcsc_label", "swissmedic_label")
+
+
 def _level_text(level: dict[str, Any]) -> str:
+    label = next((level[k] for k in LABELS if level.get(k)), None)
     parts = [f"CPIC {level['cpic_level']}" if level.get("cpic_level") else "",
              f"ClinPGx {level['pharmgkb_level']}" if level.get("pharmgkb_level") else "",
-             f"label: {level['label']}" if level.get("label") and not level.get("cpic_level") else ""]
+             f"label: {label}" if label and not level.get("cpic_level") else ""]
     return ", ".join(p for p in parts if p) or "no level"
 
 
