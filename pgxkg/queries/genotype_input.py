@@ -18,6 +18,8 @@ from pgxkg.errors import InvalidInput
 from pgxkg.queries import notation
 
 MAX_ITEMS = 500
+MAX_VALUE_CHARS = 1000  # the longest real item (a PharmCAT DPYD call listing its variants) is a few hundred
+MAX_GENE_CHARS = 100  # a gene symbol or rsID
 KINDS = ("diplotype", "allele", "phenotype", "activity", "status", "rsid", "nocall", "uncertain")
 
 
@@ -64,6 +66,11 @@ def classify(gene: str, value: str, origin: str | None = None, advisory: bool = 
     where = f"{origin}: " if origin else ""
     if not gene or not value:
         raise InvalidInput(f"{where}empty gene or value in genotype item {gene!r}: {value!r}")
+    if len(gene) > MAX_GENE_CHARS:
+        raise InvalidInput(f"{where}a gene name of {len(gene):,} characters ({_short(gene)}); at most {MAX_GENE_CHARS}")
+    if len(value) > MAX_VALUE_CHARS:
+        raise InvalidInput(f"{where}{gene}: the value is {len(value):,} characters long ({_short(value)}); "
+                           f"at most {MAX_VALUE_CHARS:,}")
     common = {"origin": origin, "advisory": advisory}
     if notation.is_rsid(gene):
         found = notation.bases(value)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 LIMIT = 4096  # answers kept per cache before it starts over
+KEEP_CHARS = 100  # a genotype item longer than this is not kept: read anew each time (memory stays bounded)
 
 
 def kept(cache: dict[Any, Any], limit: int = LIMIT) -> dict[Any, Any]:

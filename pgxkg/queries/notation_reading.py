@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pgxkg.errors import InvalidInput
 from pgxkg.queries import notation
 from pgxkg.queries.genotype_input import GeneInput
-from pgxkg.queries.memo import kept
+from pgxkg.queries.memo import KEEP_CHARS, kept
 from pgxkg.queries.vocabulary import GeneVocabulary, Vocabulary
 
 
@@ -102,7 +102,10 @@ def read_items(vocab: Vocabulary, items: list[GeneInput]) -> list[GeneFacts]:
 
 
 def _read_kept(vocab: Vocabulary, readings: dict, item: GeneInput) -> tuple[str, GeneVocabulary | None, str, Fact]:
-    """``_read``, kept per item: a Fact is not changed once read, so the next genotype's same item shares it."""
+    """``_read``, kept per item: a Fact is not changed once read, so the next genotype's same item shares it.
+    An item longer than KEEP_CHARS (a tandem of hundreds of copies) is read anew each time."""
+    if len(item.value) > KEEP_CHARS:
+        return _read(vocab, item)
     try:
         reading = readings.get(item)
     except TypeError:  # a list where GeneInput has a tuple: not kept, read anew

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pgxkg.errors import InvalidInput
 from pgxkg.queries import notation
 from pgxkg.queries.genotype_input import GeneInput
-from pgxkg.queries.memo import kept
+from pgxkg.queries.memo import KEEP_CHARS, kept
 from pgxkg.queries.notation_reading import Fact, GeneFacts, ReadAllele, read_items
 from pgxkg.queries.vocabulary import GeneVocabulary, Vocabulary
 from pgxkg.vocab import activity_conditions, allele_id, condition, diplotype_id, natural_key
@@ -70,8 +70,8 @@ def resolve_many(reference: ReferenceData, genotypes: list[list[GeneInput]],
     for genotype in read:
         for group in genotype:
             key = _key(group)
-            if key is not None and key not in hits and key in known:
-                hits[key] = known[key]
+            if key is not None and key not in hits and (found := known.get(key)) is not None:
+                hits[key] = found  # one read: another thread may empty ``known`` between two
             if key in hits:
                 continue
             for fact in group.facts:
@@ -86,7 +86,9 @@ def resolve_many(reference: ReferenceData, genotypes: list[list[GeneInput]],
 
 def _key(group: GeneFacts) -> tuple | None:
     """What a gene's resolution depends on besides the reference data: its symbol and input items
-    (None when an item cannot be a key: a list where GeneInput has a tuple)."""
+    (None, not kept, when an item is too long to keep or cannot be a key)."""
+    if any(len(fact.item.value) > KEEP_CHARS for fact in group.facts):
+        return None
     key = group.symbol, tuple(fact.item for fact in group.facts)
     try:
         hash(key)
@@ -534,8 +536,8 @@ def _score_conditions(gene: GeneVocabulary, resolved: ResolvedGene) -> None:
 
 def _untypeable(alleles: list[dict]) -> str | None:
     """Why the data cannot type these alleles: unknown or uncertain function, if any."""
-    unknown = [a["id"] for a in alleles if not a.get("function") or "unknown" in str(a["function"]).lower()
-               or "uncertain" in str(a["function"]).lower()]
+    unknown = sorted((a["id"] for a in alleles if not a.get("function") or "unknown" in str(a["function"]).lower()
+                      or "uncertain" in str(a["function"]).lower()), key=natural_key)
     return f"{', '.join(unknown)}: unknown or uncertain function" if unknown else None
 
 

@@ -135,9 +135,10 @@ def _drug(drug: str, rows: list[dict], details: dict[str, tuple[dict, dict | Non
                        for row in rows))
     verdict_keys[drug] = key
     seen = _bounded(evidence, "_verdicts")
-    if key not in seen:
-        seen[key] = _verdict(drug, rows, details, evidence, explain)
-    return dict(seen[key])
+    found = seen.get(key)  # one read: another thread may empty the cache between two
+    if found is None:
+        found = seen[key] = _verdict(drug, rows, details, evidence, explain)
+    return dict(found)
 
 
 def _bounded(evidence: dict, name: str) -> dict:
@@ -239,9 +240,10 @@ def _alternatives(drug: dict, evidence: dict, verdicts: dict[str, dict], fired: 
     key = (fired_key, tuple([verdict_keys.get(name) for name, _, _, _ in candidates]),
            frozenset(checks.tested & rule_genes))
     answers = _bounded(evidence, "_alternatives")
-    if key not in answers:
-        answers[key] = _checked(drug, candidates, verdicts, checks)
-    suitable, unsuitable = answers[key]
+    found = answers.get(key)
+    if found is None:
+        found = answers[key] = _checked(drug, candidates, verdicts, checks)
+    suitable, unsuitable = found
     return list(suitable), list(unsuitable)
 
 

@@ -323,7 +323,7 @@ def test_answers_kept_for_the_next_genotype_never_leak_into_another(loaded_graph
              "CYP2D6 *4/*4; CYP2C19 *2/*2", "HLA-B *57:01 positive; CYP2C9 *2/*3",
              "CYP2C9 *1/*1; HLA-B *57:01 negative", "CYP2C9 *2/*3", "CYP2D6 *4/*4",
              "HLA-B *15:02 negative", "HLA-B *15:02 negative; HLA-A *31:01 negative",
-             "CYP2C19 *2/*2; HLA-B *15:02 negative"]
+             "CYP2C19 *2/*2; HLA-B *15:02 negative", "SLCO1B1 *26/*36", "SLCO1B1 *36/*26"]
     genotypes = [read_genotype(text) for text in texts]
     batch = risk_reports(reference, genotypes) + risk_reports(reference, list(reversed(genotypes)))
     for text, genotype, answer in zip(texts + texts[::-1], genotypes + genotypes[::-1], batch, strict=True):

@@ -42,6 +42,8 @@ def test_pharmcat_outside_call_tsv_file(tmp_path: Path) -> None:
     ("rs4244285 banana", "not a genotype"),
     ("{", "not valid JSON"),
     ("", "empty"),
+    ("CYP2D6 *1/*1" + "+*1" * 400, "1,205 characters long .*at most 1,000"),
+    ("X" * 200 + " *1/*1", "a gene name of 200 characters"),
 ])
 def test_malformed_genotypes_are_clear_errors(text: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
