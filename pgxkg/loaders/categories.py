@@ -15,7 +15,8 @@ How a text is read:
 3. Rewrite phrases whose keyword does not mean what it says (``REWRITES``): negated actions ("no
    need to avoid", "no dose adjustment is needed") become ``no action``; "avoid X if possible" is
    a preference for another drug; "not an alternative", "alternatives include", "an alternative can
-   be selected as a precaution", "when selecting alternative therapy" lose their keyword; routine dose
+   be selected as a precaution", "when selecting alternative therapy" lose their keyword; a field
+   label ("Dose adjustment: Standard dose.") is dropped, the advice being what follows; routine dose
    wording ("adjust doses based on disease-specific guidelines", "as per standard clinical practice",
    "use TDM to guide dose adjustments") is dropped or read as monitoring; avoiding a co-medication or an
    inhibitor becomes "monitor".
@@ -105,6 +106,8 @@ REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:as|because|since) (?:it|this|they) (?:is|are) (?:also )?contra-?indicated\b", " "),
         (r"\b(?:test|testing|tests|genotyping|screening) (?:is|are) not recommended\b", " "),
         (r"\bnot recommended to (?:increase|raise|double)\b", " "),
+        # a field label ("Dose adjustment: Standard dose.", RNPGx): the advice is what follows the colon
+        (r"^(?:{d}) (?:adjustments?|recommendations?|modifications?) ?:", " "),
         # routine dose wording -> nothing
         (r"\badjust (?:the )?(?:{d})\b[^.]*?"
          r"(?:based on disease-specific|without (?:any )?special emphasis)", " "),

@@ -27,7 +27,9 @@ metabolizer, RYR1's uncertain susceptibility), the routine one; without a priori
 named normal, favourable or responsive; for NAT2 the rapid acetylator (the phenotype CPIC doses
 hydralazine by); an activity score inside the gene's Normal Metabolizer range; an HLA allele
 negative; a diplotype whose CPIC phenotype is the reference; an rsID genotype homozygous for the
-reference base. Indeterminate and untested genes are never at the reference.
+reference base. Indeterminate and untested genes are never at the reference; beside a reference
+condition of the same gene they leave the row the reference patients' (one text for "Normal
+Metabolizer or Indeterminate").
 """
 
 from __future__ import annotations
@@ -250,11 +252,15 @@ def _all_reference(row: _Row, reference: ReferenceStatus) -> bool:
     # keyed by activity score is the exception: a source gives one text for a range of scores (DPWG's
     # CYP2D6 1.25-2.5), so the rule is the reference patients' when the reference score is among them
     # (its phenotype_only conditions are derived from those scores and say nothing more).
+    # Conditions that say nothing of the genotype (indeterminate, untested) beside the reference one
+    # keep it the reference patients' rule: RNPGx gives "TPMT Normal Metabolizer or Indeterminate"
+    # one text, and that text is what its normal metabolizers get.
     def at_reference(conditions: list[GeneCondition]) -> bool:
         scores = [c for c in conditions if c.kind == "activity"]
         if scores:
             return any(reference.of(c) for c in scores)
-        return all(reference.of(c) for c in conditions)
+        statuses = [reference.of(c) for c in conditions]
+        return True in statuses and False not in statuses
 
     return bool(genes) and all(by_gene.get(gene) and at_reference(by_gene[gene]) for gene in genes)
 

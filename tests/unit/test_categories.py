@@ -62,6 +62,9 @@ NOT_WHAT_THEY_SEEM = [
     # a percentage that is not a dose, in a text that gives no instruction
     ("Implications for PEG-IFN alpha and RBV: Approximately 70% chance for SVR after 48 weeks of "
      "treatment.", "no_recommendation"),  # and no instruction at all: it states an effect
+    # a field label is not advice: what follows the colon is
+    ("Dose adjustment: Standard dose. Initial dose: Azathioprine 2.0-2.5 mg/kg/day.", "standard"),
+    ("Dose adjustment: 50% of the standard dose.", "adjust_dose"),
     # "do not give doses exceeding" caps the dose
     ("Do not give doses exceeding 75 mg/day.", "adjust_dose"),
     # avoidance offered as one option among others

@@ -61,6 +61,32 @@ def test_one_text_for_a_range_of_scores_is_the_reference_rule_when_the_reference
     assert recommendations["DPWG:tramadol:poor"].props["category"] == "alternative"
 
 
+def test_a_rule_for_the_reference_phenotype_or_an_indeterminate_one_is_the_reference_rule() -> None:
+    """RNPGx gives TPMT "Normal Metabolizer; Indeterminate" one text ("Dose adjustment: Standard dose."):
+    what its normal metabolizers get, so standard care; its poor metabolizer row stays a departure, and
+    a row for a non-reference phenotype with an indeterminate one is never the reference's."""
+    collection = Collection()
+    collection.add(NodeRecord("Phenotype", "TPMT:Normal Metabolizer", {
+        "gene": "TPMT", "name": "Normal Metabolizer", "priority": "Normal/Routine/Low Risk"}), "cpic@1")
+    rows = {"normal": (["Normal Metabolizer", "Indeterminate"], "Dose adjustment: Standard dose."),
+            "poor": (["Poor Metabolizer", "Indeterminate"], "Dose adjustment: reduce the dose tenfold."),
+            "intermediate": (["Intermediate Metabolizer"], "Dose adjustment: Standard dose.")}
+    for name, (phenotypes, text) in rows.items():
+        key = f"RNPGx:azathioprine:{name}"
+        collection.add(NodeRecord("Recommendation", key, {"source": "RNPGx", "drug": "azathioprine", "genes": ["TPMT"],
+                                                          "text": text}), "panno@1")
+        for phenotype in phenotypes:
+            collection.add_edge(EdgeRecord("WHEN", ("Recommendation", key), ("Phenotype", f"TPMT:{phenotype}"),
+                                           {"gene": "TPMT", "kind": "phenotype",
+                                            "condition": f"phenotype:TPMT:{phenotype}"}), "panno@1")
+    categorise_recommendations(collection)
+    found = {key: entry.props for key, entry in collection.nodes_of("Recommendation")}
+    assert found["RNPGx:azathioprine:normal"]["category_signal"] == "reference phenotype"
+    assert found["RNPGx:azathioprine:normal"]["category"] == "standard"
+    assert found["RNPGx:azathioprine:poor"]["category"] == "adjust_dose"
+    assert found["RNPGx:azathioprine:intermediate"]["category_signal"] == "same as reference"
+
+
 def test_drugs_with_one_clinpgx_id_are_one_drug_under_clinpgx_s_name() -> None:
     from pgxkg.loaders.resolve import resolve_drugs
 
