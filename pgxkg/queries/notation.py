@@ -198,7 +198,7 @@ def structure(text: str) -> list[Part] | None:
 
 # --- HLA ------------------------------------------------------------------------------------
 
-_HLA = re.compile(r"^(?:HLA-)?(?:[A-Z]+\d?)?\*?(?P<fields>\d{2,4}(?::\d{2,4}){0,3})(?P<suffix>[NLSCAQGP]?)$",
+_HLA = re.compile(r"^(?:HLA-)?(?:[A-Z]+\d?)?\*?(?P<fields>\d{2}(?::\d{2,4}){0,3}|\d{4,8})(?P<suffix>[NLSCAQGP]?)$",
                   re.IGNORECASE)
 
 
@@ -226,11 +226,22 @@ class HlaAllele:
 
 
 def hla(text: str) -> HlaAllele | None:
-    """``*57:01:01``, ``57:01``, ``B*57:01``, ``HLA-B*57:01:01:02N``, ``*57:01:01G`` -> an HlaAllele."""
+    """``*57:01:01``, ``57:01``, ``B*57:01``, ``HLA-B*57:01:01:02N``, ``*57:01:01G`` -> an HlaAllele.
+
+    The notation before 2010 wrote no colons: ``B*5701`` is ``*57:01``, ``*570101`` ``*57:01:01``
+    (two digits a field; an odd number of digits cannot be split and is not read). An allele group
+    alone has two digits (``*57``)."""
     match = _HLA.match(clean(text).replace(" ", ""))
     if not match:
         return None
-    return HlaAllele(tuple(match.group("fields").split(":")), match.group("suffix").upper())
+    written = match.group("fields")
+    if ":" in written or len(written) <= 2:
+        fields = tuple(written.split(":"))
+    elif len(written) % 2 == 0:
+        fields = tuple(written[i:i + 2] for i in range(0, len(written), 2))
+    else:
+        return None
+    return HlaAllele(fields, match.group("suffix").upper())
 
 
 def is_hla_gene(symbol: str) -> bool:

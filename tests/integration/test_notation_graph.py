@@ -83,6 +83,15 @@ def test_three_field_hla_alleles_are_read_as_their_groups_and_abacavir_is_avoide
     assert answer(report(reference, "HLA-B *57:01:01:02/*07:02:01:01"))[1] == answer(result)[1]
 
 
+def test_hla_written_without_colons_is_read_and_abacavir_is_avoided(reference: ReferenceData) -> None:
+    """Labs still report B*5701 (the notation before 2010): it is *57:01, never a different allele
+    that would make HLA-B*57:01 negative."""
+    for text in ("HLA-B *5701/*0702", "HLA-B *5701 positive", "HLA-B B*570101/B*0702"):
+        result = report(reference, text)
+        assert result.genotype[0].allele_status["HLA-B*57:01"] == "positive", text
+        assert drug(result, "abacavir").category == "avoid", text
+
+
 def test_a_three_field_positive_fires_the_allopurinol_rule(reference: ReferenceData) -> None:
     result = report(reference, "HLA-B *58:01:01 positive")
     assert drug(result, "allopurinol").category == "avoid"

@@ -54,10 +54,16 @@ def test_activity_score_phrasings(text: str, expected: tuple[float, bool] | None
     ("57:01", ("57", "01"), "*57:01"),
     ("*57", ("57",), None),
     ("*07:02:01G", ("07", "02", "01"), "*07:02"),
+    ("*5701", ("57", "01"), "*57:01"),  # the notation before 2010, without colons
+    ("B*570101", ("57", "01", "01"), "*57:01"),
 ])
 def test_hla_alleles_at_any_resolution_belong_to_their_two_field_group(text: str, fields: tuple, group: str) -> None:
     parsed = notation.hla(text)
     assert parsed is not None and parsed.fields == fields and parsed.group == group
+
+
+def test_hla_digits_without_colons_that_cannot_be_split_in_twos_are_not_read() -> None:
+    assert notation.hla("*57011") is None and notation.hla("*123") is None
 
 
 def test_hla_one_field_could_be_any_of_its_group_but_two_fields_decide() -> None:
