@@ -57,10 +57,11 @@ def resolve(reference: ReferenceData, items: list[GeneInput]) -> list[ResolvedGe
 
 
 def resolve_many(reference: ReferenceData, genotypes: list[list[GeneInput]],
-                 indexed: bool = False) -> list[list[ResolvedGene]]:
+                 indexed: bool | list[int] = False) -> list[list[ResolvedGene]]:
     """Resolve many genotypes with one diplotype lookup round trip in total.
 
-    With ``indexed`` a validation error names the genotype it is about ("genotype 3: ...").
+    With ``indexed`` a validation error names the genotype it is about ("genotype 3: ...", its index
+    from 0; a list gives the number to name for each genotype, when they stand for others).
     """
     vocab = reference.vocabulary
     read = [_indexed(indexed, index, read_items, vocab, items) for index, items in enumerate(genotypes)]
@@ -112,13 +113,18 @@ def _kept_finish(vocab: Vocabulary, group: GeneFacts, mapped: dict[str, dict], k
     return copy
 
 
-def _indexed(indexed: bool, index: int, function: Any, *args: Any) -> Any:
+def _indexed(indexed: bool | list[int], index: int, function: Any, *args: Any) -> Any:
     try:
         return function(*args)
     except InvalidInput as error:
-        if not indexed:
+        if indexed is False:
             raise
-        raise InvalidInput(f"genotype {index}: {error.message}", error.suggestions) from None
+        raise numbered(error, index if indexed is True else indexed[index]) from None
+
+
+def numbered(error: InvalidInput, index: int) -> InvalidInput:
+    """The error as it names genotype ``index`` of a batch."""
+    return InvalidInput(f"genotype {index}: {error.message}", error.suggestions)
 
 
 # --- one gene ---------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def risk_reports(reference: ReferenceData, genotypes: list[list[GeneInput]], ind
     return _reports(reference, genotypes, indexed)
 
 
-def _reports(reference: ReferenceData, genotypes: list[list[GeneInput]], indexed: bool) -> list[dict]:
+def _reports(reference: ReferenceData, genotypes: list[list[GeneInput]], indexed: bool | list[int]) -> list[dict]:
     resolved = resolve_many(reference, genotypes, indexed)
     index = reference.rules
     rows_by_patient = [
@@ -226,7 +226,9 @@ def _alternatives(drug: dict, evidence: dict, verdicts: dict[str, dict], fired: 
     does not have is offered only as needing that result; one with known pharmacogenomic evidence
     for a gene that made this drug risky, but no guideline rule saying it is fine for this
     genotype (another CYP2D6 substrate for a CYP2D6 poor metabolizer), is offered as uncertain
-    (``shares_genes``); the rest are suitable.
+    (``shares_genes``), and so is a class mate no guideline rule covers for a gene that made this drug
+    risky (its mechanism may carry the same gene effect: cerivastatin for SLCO1B1, another
+    aminoglycoside for MT-RNR1); the rest are suitable.
     """
     fired_key = frozenset(fired)
     cached = evidence.setdefault("_candidates", {})
@@ -271,11 +273,17 @@ def _checked(drug: dict, candidates: list, verdicts: dict[str, dict],
             continue
         ruled = verdict["genes"] if verdict is not None else ()
         shared = sorted(g for g in risky_genes.intersection(evidence_genes) if g not in ruled)
+        unruled = sorted(risky_genes - rule_genes) if base["kind"] == "same_atc_class" else []
         if shared:
             levels = "; ".join(f"{g}: {evidence_genes[g]}" for g in shared)
             candidate.update(suitable=False, shares_genes=shared,
                              reason=f"{name} also has pharmacogenomic evidence for {', '.join(shared)} "
                                     f"({levels}) but no guideline rule for this genotype: not known to be safe")
+        elif unruled:  # the same mechanism may well carry the same gene effect (statins and SLCO1B1)
+            candidate.update(suitable=False, shares_genes=unruled,
+                             reason=f"{name} shares {drug['drug']}'s ATC class {base.get('atc_class')} (the same "
+                                    f"mechanism) but no guideline rule says how {', '.join(unruled)} affects it: "
+                                    "not known to be safe for this genotype")
         else:
             if verdict is not None and name not in why:
                 why[name] = _why(verdict)
@@ -295,7 +303,8 @@ def _candidates(drug: str, evidence: dict, fired: set[str],
         if item.get("drug") and item.get("via") in fired and item["drug"] != drug:
             found.setdefault(item["drug"], {"drug": item["drug"], "kind": "named_in_recommendation"})
     mates = 0
-    for item in _same_mechanism(evidence):
+    for item in _same_mechanism(evidence, checks.rules.genes_by_drug.get(drug, frozenset()),
+                                checks.rules.genes_by_drug):
         if item["drug"] not in found and item["drug"] != drug and mates < MAX_CLASS_ALTERNATIVES:
             found[item["drug"]] = {"drug": item["drug"], "kind": "same_atc_class", "atc_class": item["atc_class"]}
             mates += 1
@@ -303,21 +312,35 @@ def _candidates(drug: str, evidence: dict, fired: set[str],
             for name, base in found.items()]
 
 
-def _same_mechanism(evidence: dict) -> list[dict]:
-    """ATC class mates that share the drug's primary ATC chemical subgroup as their own primary one."""
-    own = _primary_group(evidence.get("atc"))
-    if own is None:
-        return []
-    mates = {item["drug"]: item for item in evidence.get("class_mates") or []
-             if item.get("drug") and item.get("atc_class") == own and _primary_group(item.get("atc")) == own}
-    return sorted(mates.values(), key=lambda i: i["drug"])
+def _same_mechanism(evidence: dict, genes: frozenset[str] = frozenset(),
+                    genes_by_drug: dict[str, frozenset[str]] | None = None) -> list[dict]:
+    """ATC class mates that share the drug's chemical subgroup as their own primary one.
+
+    The drug's subgroup is the first of its own (``_groups``) whose mates include a drug with guideline
+    rules for one of ``genes`` (ibuprofen: M01AE with flurbiprofen's CYP2C9 rules, not C01EB, where
+    its first code files it for patent ductus arteriosus beside adenosine); else its first."""
+    groups = _groups(evidence.get("atc"))
+    by_group: dict[str, dict[str, dict]] = {group: {} for group in groups}
+    for item in evidence.get("class_mates") or []:
+        group = item.get("atc_class")
+        if item.get("drug") and group in by_group and _primary_group(item.get("atc")) == group:
+            by_group[group][item["drug"]] = item
+    ruled = [group for group in groups
+             if any(genes & (genes_by_drug or {}).get(mate, frozenset()) for mate in by_group[group])]
+    own = (ruled or groups or [None])[0]
+    return sorted(by_group[own].values(), key=lambda i: i["drug"]) if own else []
+
+
+def _groups(codes: list[str] | None) -> list[str]:
+    """The ATC chemical subgroups (level 4, five characters) of a drug's codes, in order, outside WHO's
+    "other" groups: a level-4 code ending in X collects substances of unrelated mechanisms (N06AX holds
+    bupropion and duloxetine, L01XX arsenic trioxide and celecoxib), so it makes no one a class mate."""
+    return list(dict.fromkeys(code[:5] for code in codes or () if len(code) >= 5 and code[4] != "X"))
 
 
 def _primary_group(codes: list[str] | None) -> str | None:
-    """The ATC chemical subgroup (level 4, five characters) of a drug's first ATC code outside WHO's
-    "other" groups: a level-4 code ending in X collects substances of unrelated mechanisms (N06AX holds
-    bupropion and duloxetine, L01XX arsenic trioxide and celecoxib), so it makes no one a class mate."""
-    groups = [code[:5] for code in codes or () if len(code) >= 5 and code[4] != "X"]
+    """A drug's first ATC chemical subgroup outside the "other" groups (``_groups``)."""
+    groups = _groups(codes)
     return groups[0] if groups else None
 
 

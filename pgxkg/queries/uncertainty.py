@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from pgxkg.errors import InvalidInput
 from pgxkg.queries.genotype_input import GeneInput
+from pgxkg.queries.phenotype import numbered
 
 if TYPE_CHECKING:
     from pgxkg.reference import ReferenceData
 
 MAX_WORLDS = 256  # combinations of possibilities evaluated jointly per genotype
-Evaluate = Callable[["ReferenceData", list[list[GeneInput]], bool], list[dict]]
+Evaluate = Callable[["ReferenceData", list[list[GeneInput]], "bool | list[int]"], list[dict]]
 
 
 def has_uncertain(genotypes: list[list[GeneInput]]) -> bool:
@@ -51,9 +52,16 @@ def risk_reports(reference: ReferenceData, genotypes: list[list[GeneInput]], ind
     evaluation of certain genotypes; ``rank`` orders a report's drugs)."""
     plans = []
     batch: list[list[GeneInput]] = []
-    for items in genotypes:
+    numbers: list[int] = []  # the genotype each evaluated world stands for (errors name it)
+    for number, items in enumerate(genotypes):
         fixed = [i for i in items if not i.uncertain]
         uncertain = {i.gene: i for i in items if i.uncertain}
+        for item in uncertain.values():
+            if item.kind == "uncertain":
+                try:
+                    _typed_options(reference, item)
+                except InvalidInput as error:
+                    raise (numbered(error, number) if indexed else error) from None
         options: dict[str, list[GeneInput]] = {}
         incomplete: set[str] = set()
         for gene, item in uncertain.items():
@@ -77,7 +85,8 @@ def risk_reports(reference: ReferenceData, genotypes: list[list[GeneInput]], ind
             worlds.append(({}, fixed))
         plans.append((uncertain, incomplete, joint, len(batch), len(worlds), worlds))
         batch += [world for _, world in worlds]
-    reports = evaluate(reference, batch, indexed)
+        numbers += [number] * len(worlds)
+    reports = evaluate(reference, batch, numbers if indexed else False)
     out = []
     for uncertain, incomplete, joint, start, count, worlds in plans:
         world_reports = reports[start:start + count]
@@ -86,6 +95,21 @@ def risk_reports(reference: ReferenceData, genotypes: list[list[GeneInput]], ind
             continue
         out.append(_merge(uncertain, incomplete, joint, worlds, world_reports, rank))
     return out
+
+
+def _typed_options(reference: ReferenceData, item: GeneInput) -> None:
+    """A call typed with "or" is read as strictly as any other input: each option must be a
+    diplotype of alleles the data know (``CYP2C19 *1/*99 or *2/*99`` is the same error as
+    ``CYP2C19 *1/*99``), never dropped as one possibility fewer."""
+    for option in item.options:
+        if not any(option == "/".join(pair) or option.replace(" ", "") == "/".join(pair).replace(" ", "")
+                   for pair in item.possible):
+            raise InvalidInput(f"{item.gene}: {option!r} in {item.value!r} is not a diplotype like '*1/*2'")
+    vocabulary = reference.vocabulary
+    gene = vocabulary.gene(item.gene)
+    for pair in item.possible:
+        for allele in pair:
+            vocabulary.allele(gene, allele)
 
 
 def _product(sizes: list[int]) -> int:
@@ -141,12 +165,12 @@ def _merge(uncertain: dict[str, GeneInput], incomplete: set[str], joint: bool,
     for gene, item in uncertain.items():
         possible = [" / ".join(p) for p in item.possible]
         genotype.append({
-            "gene": gene, "input": f"{gene} {item.value}", "kind": "uncertain",
+            "gene": gene, "input": f"{gene} {item.value}", "kind": "uncertain", "determined": False,
             "conditions": [], "path": [f"possible: {', '.join(possible[:20])}"
                                        + (" and more" if item.possible_truncated or len(possible) > 20 else "")],
             "reason": f"uncertain call: {item.pending} would settle it",
         })
-    return {"genotype": genotype, "drugs": merged}
+    return {"genotype": genotype, "drugs": merged, "data": reports[0].get("data", [])}
 
 
 def _needs(drug: str, entries: list[dict | None], involved: list[str], uncertain: dict[str, GeneInput],

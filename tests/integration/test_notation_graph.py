@@ -370,6 +370,29 @@ def test_an_uncertain_call_or_no_call_is_listed_and_asks_for_the_result(referenc
     assert "CYP2D6" in drug(result, "codeine").needs_results_for
     assert genes["CYP2C19"].kind == "unused" and "not called" in (genes["CYP2C19"].reason or "")
     assert not genes["CYP2C19"].conditions and not genes["CYP2C19"].determined
+    assert not genes["CYP2D6"].determined  # uncertain is never settled
+    assert result.data and result.data == report(reference, "CYP2C9 *1/*3").data  # names its data like any answer
+
+
+@pytest.mark.parametrize(("genotype", "message"), [
+    ("CYP2C19 *1/*99 or *2/*99", r"unknown allele '\*99' for CYP2C19"),
+    ("CYP2C19 *2/*2 or FOO", "'FOO' in '\\*2/\\*2 or FOO' is not a diplotype"),
+    ("CYP2C19 *1/*1 or CYP2D6 *4/*4", "unknown allele 'CYP2D6 \\*4' for CYP2C19"),
+])
+def test_each_option_of_an_uncertain_call_is_read_as_strictly_as_alone(reference: ReferenceData, genotype: str,
+                                                                        message: str) -> None:
+    """A typo in one option is an error, never one possibility fewer (an empty answer)."""
+    with pytest.raises(InvalidInput, match=message):
+        report(reference, genotype)
+
+
+def test_a_batch_error_names_the_genotype_after_uncertain_ones(reference: ReferenceData) -> None:
+    """Uncertain calls are tried once per possibility; the error still names the input's own index."""
+    from pgxkg.queries.risk import risk_reports
+
+    batch = [read_genotype(text) for text in ("CYP2D6 *1/*4 or *4/*4 or *1/*1", "CYP2C19 *1/*2", "CYP2C19 *1/*99")]
+    with pytest.raises(InvalidInput, match=r"^genotype 2: unknown allele '\*99'"):
+        risk_reports(reference, batch)
 
 
 def test_a_phenotype_settles_what_the_data_cannot_type_and_says_so(reference: ReferenceData) -> None:

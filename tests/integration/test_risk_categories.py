@@ -135,6 +135,28 @@ def test_an_other_atc_group_makes_no_class_mates(reference: ReferenceData) -> No
     assert not [a for a in venlafaxine.alternatives + venlafaxine.not_suitable if a.kind == "same_atc_class"]
 
 
+def test_a_class_mate_no_rule_covers_for_the_risky_gene_is_not_called_suitable(reference: ReferenceData) -> None:
+    """The same mechanism may carry the same gene effect: cerivastatin (withdrawn, no SLCO1B1 rule) is no
+    safe statin for a poor-function SLCO1B1 patient, nor another aminoglycoside for an MT-RNR1 carrier."""
+    for genotype, name, gene in (("SLCO1B1 *5/*5", "simvastatin", "SLCO1B1"),
+                                 ("MT-RNR1 1555A>G", "amikacin", "MT-RNR1"),
+                                 ("CYP2C9 *3/*3; rs9923231 T/T", "warfarin", "CYP2C9")):
+        flagged = drug(report(reference, genotype), name)
+        mates = [a for a in flagged.alternatives if a.kind == "same_atc_class"]
+        assert mates, (genotype, name)
+        for mate in mates:
+            assert not mate.suitable and gene in mate.shares_genes and "not known to be safe" in mate.reason, mate
+
+
+def test_class_mates_come_from_the_group_that_shares_the_pharmacogene(reference: ReferenceData) -> None:
+    """Ibuprofen's first ATC code is C01EB16 (patent ductus arteriosus, beside adenosine); its class mates
+    are the propionic acid derivatives (M01AE), where flurbiprofen has CYP2C9 rules."""
+    ibuprofen = drug(report(reference, "CYP2C9 *3/*3"), "ibuprofen")
+    mates = [a for a in ibuprofen.alternatives + ibuprofen.not_suitable if a.kind == "same_atc_class"]
+    assert mates and all(a.atc_class == "M01AE" for a in ibuprofen.alternatives if a.kind == "same_atc_class")
+    assert "adenosine" not in {a.drug for a in mates}
+
+
 def test_a_drug_named_as_a_co_medication_is_not_an_alternative(reference: ReferenceData) -> None:
     siponimod = drug(report(reference, "CYP2C9 *2/*3"), "siponimod")
     assert "modafinil" not in {a.drug for a in siponimod.alternatives}  # "a moderate CYP3A4 inducer, such as"
