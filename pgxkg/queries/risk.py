@@ -64,7 +64,9 @@ def _reports(reference: ReferenceData, genotypes: list[list[GeneInput]], indexed
     ]
     all_rows = [row for rows in rows_by_patient for row in rows]
     details = reference.recommendations({row["recommendation"] for row in all_rows})
-    evidence = reference.drug_evidence(sorted({row["drug"] for row in all_rows}))
+    unsettled = {drug for genes in resolved for gene in genes if not gene.determined
+                 for drug in index.drugs_by_gene.get(gene.gene, ())}  # listed as needing the result (_report)
+    evidence = reference.drug_evidence(sorted({row["drug"] for row in all_rows} | unsettled))
     drug_genes = reference.drug_genes
     data = reference.data
     return [{**_report(genes, rows, details, evidence, index, drug_genes), "data": data}
@@ -81,13 +83,21 @@ def _report(genes: list[ResolvedGene], rows: list[dict], details: dict[str, tupl
             needs[row["drug"]].update(row["missing"])
         else:
             fired[row["drug"]].append(row)
+    # A gene given but not settled (a copy number, one allele, an HLA allele not tested, no call): its
+    # drugs say the result is needed, and why, rather than vanish from the answer.
+    unsettled = {gene.gene: gene.reason for gene in genes if not gene.determined}
+    for symbol in unsettled:
+        for name in index.drugs_by_gene.get(symbol, ()):
+            if name not in fired:
+                needs[name].add(symbol)
     verdict_keys: dict[str, tuple] = {}  # drug -> what its verdict depends on (see _drug)
     drugs = [_drug(drug, fired[drug], details, evidence.get(drug, {}), explain, verdict_keys) for drug in fired]
-    classes = {row["drug"]: row["drug_class"] for row in rows if row.get("drug_class")}
+    classes = index.drug_classes
     drugs += [
         {"drug": drug, "category": "needs_result", "genes": sorted(missing), "recommendations": [],
          "needs_results_for": sorted(missing), "levels": _levels(evidence.get(drug, {})),
-         "category_reason": f"a rule for {drug} needs the {', '.join(sorted(missing))} result"}
+         "category_reason": f"a rule for {drug} needs the {', '.join(sorted(missing))} result"
+                            + "".join(f"; {g}: {unsettled[g]}" for g in sorted(missing) if unsettled.get(g))}
         for drug, missing in needs.items() if drug not in fired
     ]
     for drug in drugs:

@@ -48,6 +48,8 @@ class RuleIndex:
 
     rules: dict[str, Rule] = field(default_factory=dict)
     genes_by_drug: dict[str, frozenset[str]] = field(default_factory=dict)
+    drugs_by_gene: dict[str, tuple[str, ...]] = field(default_factory=dict)  # drugs with rules naming the gene
+    drug_classes: dict[str, str] = field(default_factory=dict)  # a rule's drug -> its class code (class rules)
     groups: dict[frozenset[str], dict[str, list[str]]] = field(default_factory=dict)  # genes -> condition -> rules
     groups_by_condition: dict[str, list[frozenset[str]]] = field(default_factory=dict)
     answers: dict[tuple, list[dict]] = field(default_factory=dict, repr=False)
@@ -86,6 +88,8 @@ class RuleIndex:
         for rule in rules:
             index.rules[rule.id] = rule
             genes_by_drug[rule.drug].update(rule.genes)
+            if rule.drug_class:
+                index.drug_classes[rule.drug] = rule.drug_class
             key = frozenset(rule.genes)
             group = index.groups.setdefault(key, {})
             for condition in sorted(set().union(*rule.conditions.values())):
@@ -95,6 +99,11 @@ class RuleIndex:
                 group.setdefault(condition, [])
                 by_condition[condition].add(key)
         index.genes_by_drug = {drug: frozenset(genes) for drug, genes in genes_by_drug.items()}
+        drugs_by_gene: dict[str, list[str]] = defaultdict(list)
+        for drug, genes in sorted(genes_by_drug.items()):
+            for gene in genes:
+                drugs_by_gene[gene].append(drug)
+        index.drugs_by_gene = {gene: tuple(drugs) for gene, drugs in drugs_by_gene.items()}
         index.groups_by_condition = {c: sorted(keys, key=sorted) for c, keys in by_condition.items()}
         return index
 

@@ -144,6 +144,20 @@ def test_a_multi_gene_rule_without_an_unknown_rule_asks_for_the_missing_result()
     assert index.match({"negative:HLA-B*15:02", "positive:HLA-A*31:01"}, {"HLA-A", "HLA-B"}) == []
 
 
+def test_a_gene_given_but_not_settled_lists_its_drugs_as_needing_the_result(reference: ReferenceData) -> None:
+    """A copy number not given (CYP2D6 *10/*10xN: intermediate, normal or ultrarapid) decides codeine,
+    so codeine asks for it, with why; HLA-B*57:01 positive settles abacavir, not carbamazepine."""
+    cyp2d6 = report(reference, "CYP2D6 *10/*10xN")
+    assert not cyp2d6.genotype[0].determined
+    codeine = drug(cyp2d6, "codeine")
+    assert codeine.category == "needs_result" and codeine.needs_results_for == ["CYP2D6"]
+    assert "copy number" in (codeine.category_reason or "")
+    hla = report(reference, "HLA-B *57:01 positive")
+    assert drug(hla, "abacavir").category == "avoid"
+    for name in ("carbamazepine", "allopurinol"):
+        assert drug(hla, name).category == "needs_result" and "HLA-B" in drug(hla, name).needs_results_for
+
+
 def test_a_missing_gene_never_makes_a_drug_risky(reference: ReferenceData) -> None:
     result = report(reference, "CYP2C19 *1/*1")
     assert all(set(d.genes) & {"CYP2C19"} or d.category == "needs_result" for d in result.drugs)
