@@ -11,7 +11,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from pgxkg.errors import PgxkgError
+from pgxkg.errors import InvalidInput, PgxkgError
 from pgxkg.settings import Settings
 
 app = typer.Typer(help="pgxkg: a pharmacogenomic knowledge graph on Neo4j.", no_args_is_help=True)
@@ -38,6 +38,12 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+def _format(fmt: str, *allowed: str) -> None:
+    """Refuse an output format the command does not write (InvalidInput: exit 1 with the choices)."""
+    if fmt not in allowed:
+        raise InvalidInput(f"--format {fmt!r}: use {', '.join(allowed[:-1])} or {allowed[-1]}")
 
 
 @neo4j_app.command("start")
@@ -308,6 +314,7 @@ def stats(
     fmt: str = typer.Option("table", "--format", help="table or json"),
 ) -> None:
     """Nodes per label and relationships per type."""
+    _format(fmt, "table", "json")
     from pgxkg.graph.connection import Graph
     from pgxkg.graph.counts import graph_counts
     from pgxkg.graph.status import data_sources
@@ -344,6 +351,7 @@ def risk_command(
                                                           "its calls per gene."),
 ) -> None:
     """Which drugs are risky for this genotype, why, on what evidence, and what instead."""
+    _format(fmt, "json", "table")
     from pathlib import Path
 
     from pgxkg.graph.connection import Graph
@@ -457,6 +465,7 @@ def call_command(
     fmt: str = typer.Option("json", "--format", help="json, tsv or table"),
 ) -> None:
     """Call star-allele diplotypes from a VCF: which positions were read, which were missing, and why."""
+    _format(fmt, "json", "tsv", "table")
     from pathlib import Path
 
     from pgxkg.calling.report import call_vcf, calls_tsv
@@ -523,6 +532,7 @@ def query_command(
     fmt: str = typer.Option("table", "--format", help="table, json or csv"),
 ) -> None:
     """Run a named research query from the library (pgxkg/queries/cypher)."""
+    _format(fmt, "table", "json", "csv")
     from pgxkg.errors import InvalidInput
     from pgxkg.graph.connection import Graph
     from pgxkg.queries.research import named_queries, run_named
@@ -695,8 +705,7 @@ def simulate_command(
         return
     if not indication:
         raise InvalidInput("give --indication (see --list)")
-    if fmt not in {"markdown", "json"}:
-        raise InvalidInput(f"--format {fmt!r}: use markdown or json")
+    _format(fmt, "markdown", "json")
     qlearning = QLearningParameters(episodes=episodes, alpha=alpha, gamma=gamma, epsilon_start=epsilon_start,
                                     epsilon_end=epsilon_end, epsilon_decay=epsilon_decay)
     with Graph.connect() as graph:

@@ -257,7 +257,8 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for key, value in pairs:
         if key in out and out[key] != value:
             raise InvalidInput(f"{key} is given twice with different values ({_short(out[key])} and "
-                               f"{_short(value)}); if both hold, give them as one list: "
+                               f"{_short(value)}): a JSON object keeps only one; give the one that holds, or "
+                               f"two facts about one gene (a diplotype and its phenotype) as one list: "
                                f"{{{json.dumps(key)}: [{_short(out[key])}, {_short(value)}]}}")
         out[key] = value
     return out
