@@ -216,7 +216,12 @@ def read_genotype(spec: str | dict, *, allow_files: bool = False) -> list[GeneIn
         raise InvalidInput("a genotype is one object or one text; use the batch call for several")
     if allow_files and len(spec) < 4096 and "\n" not in spec and Path(spec).is_file():
         return from_text(read_text(Path(spec)), spec)
+    if allow_files and _FILE_NAME.search(spec.strip()) and " " not in spec.strip():
+        raise InvalidInput(f"no such file: {spec.strip()}")
     return from_text(spec, "genotype")
+
+
+_FILE_NAME = re.compile(r"\.(?:json|tsv|txt|csv|vcf)(?:\.gz)?$", re.IGNORECASE)  # what only a file is called
 
 
 def read_text(path: Path) -> str:

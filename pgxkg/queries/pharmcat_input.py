@@ -55,6 +55,9 @@ def read_pharmcat(text: str, origin: str) -> list[GeneInput]:
             raise InvalidInput(f"{origin}: not a PharmCAT phenotype.json or report.json "
                                f"(expected 'geneReports' or 'genes'; found {keys})")
         return read_document(data, origin)
+    if text.startswith("##fileformat=VCF"):
+        raise InvalidInput(f"{origin} is a VCF, not PharmCAT's results: give it with --vcf (alleles are "
+                           "called from it), or PharmCAT's phenotype.json or report.json with --pharmcat")
     if "\t" in text:
         return from_outside_call_tsv(text, origin)
     raise InvalidInput(f"{origin}: not a PharmCAT file: expected a phenotype.json, a report.json or an "

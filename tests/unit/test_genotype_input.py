@@ -55,3 +55,15 @@ def test_tsv_errors_name_file_and_line(tmp_path: Path) -> None:
     path.write_text("CYP2D6\t*1/*4\nTPMT\t\n")
     with pytest.raises(InvalidInput, match=r"calls\.tsv:2"):
         read_genotype(str(path), allow_files=True)
+
+
+def test_a_file_name_that_is_not_there_says_so(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match=r"no such file: .*calls\.json"):
+        read_genotype(str(tmp_path / "calls.json"), allow_files=True)
+
+
+def test_a_vcf_given_as_pharmcat_results_says_to_use_vcf() -> None:
+    from pgxkg.queries.pharmcat_input import read_pharmcat
+
+    with pytest.raises(InvalidInput, match=r"sample\.vcf is a VCF, not PharmCAT.s results: give it with --vcf"):
+        read_pharmcat("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\n", "sample.vcf")
