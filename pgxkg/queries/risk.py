@@ -230,11 +230,11 @@ def _alternatives(drug: dict, evidence: dict, verdicts: dict[str, dict], fired: 
     """(alternatives, not_suitable) for an actionable drug, each checked against this genotype.
 
     Candidates are the drugs its fired recommendations name, then the drugs of its own ATC chemical
-    subgroup (the level-4 group of its first ATC code outside the "other" groups, shared as their own
-    first such group: the same mechanism, never a combination group). A candidate this genotype flags
-    (avoid, alternative, dose change, caution) is not suitable, with the reason; one whose rules need a gene the input
-    does not have is offered only as needing that result; one with known pharmacogenomic evidence
-    for a gene that made this drug risky, but no guideline rule saying it is fine for this
+    subgroup (``_same_mechanism``: the same mechanism, never a combination group). A candidate this
+    genotype flags (avoid, alternative, dose change, caution) is not suitable, with the reason; one
+    whose rules need a gene the input does not have is offered only as needing that result; one with
+    known pharmacogenomic evidence for a gene that made this drug risky, but no guideline rule saying it
+    is fine for this
     genotype (another CYP2D6 substrate for a CYP2D6 poor metabolizer), is offered as uncertain
     (``shares_genes``), and so is a class mate no guideline rule covers for a gene that made this drug
     risky (its mechanism may carry the same gene effect: cerivastatin for SLCO1B1, another
