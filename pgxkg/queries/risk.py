@@ -234,9 +234,8 @@ def _alternatives(drug: dict, evidence: dict, verdicts: dict[str, dict], fired: 
     genotype flags (avoid, alternative, dose change, caution) is not suitable, with the reason; one
     whose rules need a gene the input does not have is offered only as needing that result; one with
     known pharmacogenomic evidence for a gene that made this drug risky, but no guideline rule saying it
-    is fine for this
-    genotype (another CYP2D6 substrate for a CYP2D6 poor metabolizer), is offered as uncertain
-    (``shares_genes``), and so is a class mate no guideline rule covers for a gene that made this drug
+    is fine for this genotype (another CYP2D6 substrate for a CYP2D6 poor metabolizer), is offered as
+    uncertain (``shares_genes``), and so is a class mate no guideline rule covers for a gene that made this drug
     risky (its mechanism may carry the same gene effect: cerivastatin for SLCO1B1, another
     aminoglycoside for MT-RNR1); the rest are suitable.
     """
