@@ -101,6 +101,8 @@ def test_drug_by_name_case_and_rxnorm(client: httpx.Client, loaded_graph: Graph)
     assert "CYP2C19" in neighbours(by_name, "INTERACTS_WITH", "Gene")["sample"]
     genes = client.get(f"/drugs/{rxnorm}/genes").json()
     assert genes["items"][0]["gene"] == "CYP2C19" and genes["items"][0]["cpic_level"] == "A"
+    for gene in genes["items"]:  # genes to test: never a bare level 3-4 association (ClinPGx lists dozens)
+        assert gene["cpic_level"] or gene["pharmgkb_level"] or gene["fda_label"] or gene["recommendations"], gene
 
 
 def test_drug_miss_suggests_drugs_only(client: httpx.Client, loaded_graph: Graph) -> None:
