@@ -21,6 +21,7 @@ from itertools import product
 from typing import TYPE_CHECKING, Any
 
 from pgxkg.errors import InvalidInput
+from pgxkg.queries import notation
 from pgxkg.queries.genotype_input import GeneInput
 from pgxkg.queries.phenotype import numbered
 
@@ -102,8 +103,7 @@ def _typed_options(reference: ReferenceData, item: GeneInput) -> None:
     diplotype of alleles the data know (``CYP2C19 *1/*99 or *2/*99`` is the same error as
     ``CYP2C19 *1/*99``), never dropped as one possibility fewer."""
     for option in item.options:
-        if not any(option == "/".join(pair) or option.replace(" ", "") == "/".join(pair).replace(" ", "")
-                   for pair in item.possible):
+        if not notation.separators(option):
             raise InvalidInput(f"{item.gene}: {option!r} in {item.value!r} is not a diplotype like '*1/*2'")
     vocabulary = reference.vocabulary
     gene = vocabulary.gene(item.gene)

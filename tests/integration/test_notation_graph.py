@@ -386,6 +386,11 @@ def test_each_option_of_an_uncertain_call_is_read_as_strictly_as_alone(reference
         report(reference, genotype)
 
 
+def test_an_uncertain_call_of_phased_diplotypes_reads(reference: ReferenceData) -> None:
+    result = report(reference, "CYP2C19 *1|*2 or *2|*2")
+    assert result.genotype[0].kind == "uncertain" and not result.genotype[0].determined
+
+
 def test_a_batch_error_names_the_genotype_after_uncertain_ones(reference: ReferenceData) -> None:
     """Uncertain calls are tried once per possibility; the error still names the input's own index."""
     from pgxkg.queries.risk import risk_reports
